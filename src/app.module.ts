@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { CoreModule } from './common/core.module';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { AuthModule } from './modules/auth/auth.module';
+import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { DedupeModule } from './modules/dedupe/dedupe.module';
+import { HealthModule } from './modules/health/health.module';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { TotalsModule } from './modules/totals/totals.module';
+import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
+import { WorkersModule } from './workers.module';
+
+export interface AppOptions {
+  /** Run the pipeline's workers in this process. */
+  workers: boolean;
+}
+
+/** The whole application; the API, the worker and the CLI differ only in what they start. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Tokens are secrets; request bodies (names, e-mails) are never logged at all.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+          },
+        }),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        RedisModule,
+        QueueModule,
+        CoreModule,
+        AuthModule,
+        CampaignsModule,
+        IngestModule,
+        DedupeModule,
+        TotalsModule,
+        HealthModule,
+        ...(options.workers ? [WorkersModule] : []),
+      ],
+    };
+  }
+}

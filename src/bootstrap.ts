@@ -1,0 +1,50 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { ErrorFilter } from './common/error.filter';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { createDataSource } from './database/data-source';
+import { runMigrations } from './database/migrate';
+
+/** Reads the configuration or exits with every problem listed. */
+export function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Brings the schema up to date; safe when several processes start at once (advisory lock). */
+export async function migrate(config: AppConfig): Promise<void> {
+  const dataSource = await createDataSource(config.databaseUrl).initialize();
+  try {
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The HTTP API, optionally with the workers in the same process. Not yet listening. */
+export async function createApi(config: AppConfig, options: AppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ErrorFilter());
+  app.useBodyParser('json', { limit: '5mb' }); // campaign.json of a large campaign
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Services without HTTP: the worker process and the CLI. */
+export async function createContext(config: AppConfig, options: AppOptions): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,83 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { configOrExit, createContext, migrate } from './bootstrap';
+import { DomainError } from './common/errors';
+import { OPERATOR } from './modules/auth/access';
+import { UsersService } from './modules/auth/users.service';
+import { CampaignsService } from './modules/campaigns/campaigns.service';
+import { BatchesService } from './modules/ingest/batches.service';
+import { UploadReceiver } from './modules/ingest/upload.receiver';
+import { CampaignsRepository } from './modules/campaigns/campaigns.repository';
+import { JobQueue } from './queue/job-queue';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+  campaign:import <file>                       import or update a campaign.json
+  users:create --email E --role admin|coordinator|activist [--section CODE] [--delivery-point CODE]
+                                               prints the new API token on its last line
+  batch:upload --campaign SLUG --section CODE --file PATH [--mapping JSON] [--date-format FMT] [--note TEXT]
+                                               queues a signatures file (a running API or worker processes it)
+  totals:reconcile [--campaign SLUG]           recount the totals from the signers and repair any drift`;
+
+type Command = (app: INestApplicationContext, args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  'campaign:import': async (app, args) => {
+    const { positionals } = parseArgs({ args, allowPositionals: true });
+    if (!positionals[0]) throw new Error('campaign:import needs the path of a campaign.json');
+    const document = JSON.parse(await readFile(positionals[0], 'utf8'));
+    const definition = await app.get(CampaignsService).import(document);
+    console.log(`campaign ${definition.slug} imported: ${definition.sections.length} sections, ${definition.deliveryPoints.length} delivery points`);
+  },
+
+  'users:create': async (app, args) => {
+    const { values } = parseArgs({
+      args,
+      options: { email: { type: 'string' }, role: { type: 'string' }, section: { type: 'string' }, 'delivery-point': { type: 'string' } },
+    });
+    const { user, token } = await app.get(UsersService).create({ email: values.email ?? '', role: values.role ?? '', section: values.section, deliveryPoint: values['delivery-point'] });
+    console.log(`created ${user.role} ${user.email}${user.sectionCode ? ` for section ${user.sectionCode}` : ''}${user.deliveryPointCode ? ` for ${user.deliveryPointCode}` : ''}`);
+    console.log(token);
+  },
+
+  'batch:upload': async (app, args) => {
+    const { values } = parseArgs({
+      args,
+      options: { campaign: { type: 'string' }, section: { type: 'string' }, file: { type: 'string' }, mapping: { type: 'string' }, 'date-format': { type: 'string' }, note: { type: 'string' } },
+    });
+    if (!values.campaign || !values.section || !values.file) throw new Error('batch:upload needs --campaign, --section and --file');
+    const fields = Object.fromEntries(Object.entries({ mapping: values.mapping, dateFormat: values['date-format'], note: values.note }).filter(([, v]) => v)) as Record<string, string>;
+    const { created, batch } = await app.get(BatchesService).uploadFile(OPERATOR, values.campaign, values.section, () => app.get(UploadReceiver).receiveFile(values.file!, fields));
+    console.log(`${created ? 'queued new' : 'already uploaded as'} batch ${batch.id} (${batch.status})`);
+  },
+
+  'totals:reconcile': async (app, args) => {
+    const { values } = parseArgs({ args, options: { campaign: { type: 'string' } } });
+    const campaign = values.campaign ? await app.get(CampaignsRepository).findBySlug(values.campaign) : null;
+    if (values.campaign && !campaign) throw new Error(`no campaign ${values.campaign}`);
+    await app.get(JobQueue).reconcileNow(campaign?.id);
+    console.log('reconciliation queued; mismatches are logged and repaired by the worker');
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = commands[name ?? ''];
+  if (!command) {
+    console.error(USAGE);
+    process.exit(name ? 1 : 0);
+  }
+  const config = configOrExit();
+  await migrate(config);
+  const app = await createContext({ ...config, logLevel: 'warn' }, { workers: false });
+  try {
+    await command(app, args);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof DomainError || error instanceof Error ? `error: ${error.message}` : error);
+  process.exit(1);
+});

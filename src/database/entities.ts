@@ -1,0 +1,10 @@
+import { User } from '../modules/auth/user.entity';
+import { Campaign } from '../modules/campaigns/campaign.entity';
+import { DeliveryPoint } from '../modules/campaigns/delivery-point.entity';
+import { Petition } from '../modules/campaigns/petition.entity';
+import { RoutingRule } from '../modules/campaigns/routing-rule.entity';
+import { Section } from '../modules/campaigns/section.entity';
+import { Batch } from '../modules/ingest/batch.entity';
+
+/** Entities for ordinary reads and writes; the hot-path tables (signatures, signers, counts) use SQL. */
+export const ENTITIES = [Campaign, Petition, Section, DeliveryPoint, RoutingRule, User, Batch];

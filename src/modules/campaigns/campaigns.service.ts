@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../../common/errors';
+import { JobQueue } from '../../queue/job-queue';
+import { Campaign } from './campaign.entity';
+import { CampaignDefinition, parseCampaignDefinition } from './campaign-definition';
+import { CampaignsRepository } from './campaigns.repository';
+import { buildRouter, Router } from './routing';
+import { Section } from './section.entity';
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly campaigns: CampaignsRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /** Imports (or re-imports) a campaign.json document; the published totals follow (goal, withheld countries). */
+  async import(document: unknown, slugFromUrl?: string): Promise<CampaignDefinition> {
+    const definition = parseCampaignDefinition(slugFromUrl ? { ...(document as object), slug: slugFromUrl } : document);
+    const campaign = await this.campaigns.upsert(definition);
+    await this.jobs.refreshTotals(campaign.id, `import-${campaign.id}-${Date.now()}`);
+    return this.definition(campaign.slug);
+  }
+
+  list(): Promise<Campaign[]> {
+    return this.campaigns.list();
+  }
+
+  async bySlug(slug: string): Promise<Campaign> {
+    const campaign = await this.campaigns.findBySlug(slug);
+    if (!campaign) throw new NotFoundError(`There is no campaign "${slug}". Import its campaign.json first.`);
+    return campaign;
+  }
+
+  async section(campaign: Campaign, code: string): Promise<Section> {
+    const section = await this.campaigns.findSection(campaign.id, code);
+    if (!section) throw new NotFoundError(`Campaign "${campaign.slug}" has no section "${code}".`);
+    return section;
+  }
+
+  async router(campaign: Campaign): Promise<Router> {
+    const rules = await this.campaigns.routingRules(campaign.id);
+    return buildRouter({
+      defaultDeliveryPoint: campaign.defaultDeliveryPointCode,
+      rules: rules.map((r) => ({ country: r.country, region: r.region, deliveryPoint: r.deliveryPointCode })),
+    });
+  }
+
+  /** The stored campaign as a campaign.json document (what was imported, with defaults filled in). */
+  async definition(slug: string): Promise<CampaignDefinition> {
+    const c = await this.campaigns.findDefinition(slug);
+    if (!c) throw new NotFoundError(`There is no campaign "${slug}".`);
+    const iso = (d: Date | null) => d?.toISOString();
+    return {
+      slug: c.slug,
+      title: c.title,
+      targetGovernment: c.targetGovernment,
+      targetCountry: c.targetCountry ?? undefined,
+      goal: c.goal,
+      opensAt: iso(c.opensAt),
+      closesAt: iso(c.closesAt),
+      dayOfAction: c.dayOfAction ?? undefined,
+      timezone: c.timezone,
+      defaultDeliveryPoint: c.defaultDeliveryPointCode,
+      withheldCountries: c.withheldCountries,
+      petitions: c.petitions.map((p) => ({ code: p.code, language: p.language, title: p.title, addressees: p.addressees, body: p.body })),
+      sections: c.sections.map((s) => ({
+        code: s.code,
+        name: s.name,
+        country: s.country,
+        petition: s.petitionCode,
+        defaultDeliveryPoint: s.defaultDeliveryPointCode ?? undefined,
+      })),
+      deliveryPoints: c.deliveryPoints.map((d) => ({
+        code: d.code,
+        kind: d.kind,
+        hostCountry: d.hostCountry,
+        city: d.city,
+        address: d.address,
+        addressee: d.addressee,
+        handInAt: iso(d.handInAt),
+        language: d.language,
+        paperSize: d.paperSize,
+      })),
+      routing: c.routingRules.map((r) => ({ country: r.country, region: r.region ?? undefined, deliveryPoint: r.deliveryPointCode })),
+    };
+  }
+}

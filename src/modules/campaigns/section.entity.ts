@@ -1,0 +1,33 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Campaign } from './campaign.entity';
+
+/** A national section taking part in a campaign. */
+@Entity('sections')
+export class Section {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'campaign_id' })
+  campaignId: number;
+
+  @ManyToOne(() => Campaign, (c) => c.sections, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign: Campaign;
+
+  /** e.g. `NL`, `CA-FR`; coordinators are bound to this code. */
+  @Column()
+  code: string;
+
+  @Column()
+  name: string;
+
+  /** ISO alpha-2; the country of rows that leave it empty. */
+  @Column({ type: 'char', length: 2 })
+  country: string;
+
+  @Column({ name: 'petition_code' })
+  petitionCode: string;
+
+  @Column({ name: 'default_delivery_point_code', type: 'text', nullable: true })
+  defaultDeliveryPointCode: string | null;
+}

@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { ConflictError } from '../../common/errors';
+import { JobQueue } from '../../queue/job-queue';
+import { User } from '../auth/user.entity';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Batch } from '../ingest/batch.entity';
+import { batchView, BatchView } from '../ingest/batch.dto';
+import { BatchesRepository } from '../ingest/batches.repository';
+import { BatchesService } from '../ingest/batches.service';
+import { CommitTarget, SignersRepository } from './signers.repository';
+
+/** Share of the progress bar reached once a batch is committed. */
+const COMMITTED_PROGRESS = 0.9;
+
+/**
+ * Stage 2 of a batch, and its undo. Both change signers and counters in one transaction under the campaign
+ * lock, so a batch's rows reach the totals all at once or not at all (invariant 1).
+ */
+@Injectable()
+export class DedupeService {
+  private readonly logger = new Logger(DedupeService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signers: SignersRepository,
+    private readonly batches: BatchesRepository,
+    private readonly batchesService: BatchesService,
+    private readonly campaigns: CampaignsRepository,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async commit(batchId: string): Promise<void> {
+    const batch = await this.batches.findById(batchId);
+    if (!batch) return;
+    await this.dataSource.transaction(async (tx) => {
+      await this.signers.lockCampaign(tx, batch.campaignId);
+      const current = await this.batches.findForUpdate(tx, batchId);
+      if (!current || current.status !== 'deduplicating' || current.committedAt) return; // done before, failed or retracted
+
+      const counts = await this.signers.commitBatch(tx, await this.target(current));
+      const fields = {
+        status: 'aggregating' as const,
+        progress: COMMITTED_PROGRESS,
+        committedAt: this.clock.now(),
+        duplicatesInBatch: current.accepted - counts.distinctKeys,
+        duplicatesExisting: counts.existing,
+        counted: counts.distinctKeys - counts.existing,
+      };
+      await this.batches.update(batchId, fields, tx);
+      this.logger.log({ batchId, campaignId: current.campaignId, counted: fields.counted }, 'batch committed');
+    });
+  }
+
+  /** Retracts a batch: its signatures stop counting and any signer it had shadowed counts again (invariant 4). */
+  async retract(user: User, id: string): Promise<BatchView> {
+    const { batch, sectionCode } = await this.batchesService.accessible(user, id);
+    if (batch.status === 'failed') {
+      throw new ConflictError('batch_failed', 'This batch failed, so nothing of it was counted; there is nothing to retract.');
+    }
+    const retracted = await this.dataSource.transaction(async (tx) => {
+      await this.signers.lockCampaign(tx, batch.campaignId);
+      const current = (await this.batches.findForUpdate(tx, id))!;
+      if (current.status === 'retracted') return current;
+      if (current.kind === 'signatures' && current.committedAt) {
+        await this.signers.retractBatch(tx, await this.target(current));
+      }
+      // The rows of a retracted batch are never used again; keep no personal data we do not need.
+      await tx.query('DELETE FROM signatures WHERE batch_id = $1', [id]);
+      const fields = { status: 'retracted' as const, retractedAt: this.clock.now() };
+      await this.batches.update(id, fields, tx);
+      return { ...current, ...fields };
+    });
+    await this.jobs.refreshTotals(batch.campaignId, `retract-${id}`);
+    this.logger.log({ batchId: id, campaignId: batch.campaignId }, 'batch retracted');
+    return batchView(retracted, sectionCode);
+  }
+
+  /** Recounts one campaign's counters from its signers and repairs them if they drifted. */
+  async reconcile(campaignId: number): Promise<{ cells: number; mismatched: number }> {
+    const result = await this.dataSource.transaction(async (tx) => {
+      await this.signers.lockCampaign(tx, campaignId);
+      return this.signers.reconcile(tx, campaignId);
+    });
+    if (result.mismatched > 0) {
+      this.logger.error({ campaignId, ...result }, 'counters differed from a full recount and were repaired');
+      await this.jobs.refreshTotals(campaignId, `reconcile-${campaignId}-${Date.now()}`);
+    }
+    return result;
+  }
+
+  private async target(batch: Batch): Promise<CommitTarget> {
+    const campaign = await this.campaigns.findById(batch.campaignId);
+    return { batchId: batch.id, batchSeq: batch.seq, campaignId: batch.campaignId, sectionId: batch.sectionId, timezone: campaign!.timezone };
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+// Advisory lock namespace for "changes to one campaign's signers and counters".
+const CAMPAIGN_LOCK_NAMESPACE = 727_100_002;
+
+export interface CommitTarget {
+  batchId: string;
+  batchSeq: string;
+  campaignId: number;
+  sectionId: number;
+  timezone: string;
+}
+
+export interface CommitCounts {
+  distinctKeys: number;
+  existing: number;
+}
+
+/**
+ * Owns `signers` and `signer_counts`. Every method runs inside the caller's transaction and after
+ * `lockCampaign`, so no two commits or retractions of one campaign interleave: each sees the signers exactly as
+ * the previous one left them, and the counters move by exact deltas.
+ *
+ * Canonical signature of a signer (DESIGN.md "Dedupe keys"): the earliest signed_at among committed,
+ * non-retracted rows; ties go to the earlier batch (upload order, `batches.seq`), then the lower row number.
+ * All statements compare the tuple (signed_at, batch_seq, row_number) for that.
+ */
+@Injectable()
+export class SignersRepository {
+  async lockCampaign(tx: EntityManager, campaignId: number): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [CAMPAIGN_LOCK_NAMESPACE, campaignId]);
+  }
+
+  /** Adds a parsed batch's rows to the signers; returns what the batch counters need. */
+  async commitBatch(tx: EntityManager, t: CommitTarget): Promise<CommitCounts> {
+    // One candidate per key: the batch's own earliest row for that person.
+    await tx.query(
+      `CREATE TEMP TABLE commit_candidates ON COMMIT DROP AS
+         SELECT DISTINCT ON (signer_key) signer_key, row_number, signed_at, country, delivery_point_code
+         FROM signatures WHERE batch_id = $1
+         ORDER BY signer_key, signed_at, row_number`,
+      [t.batchId],
+    );
+    await tx.query('ANALYZE commit_candidates');
+
+    const [counts] = await tx.query(
+      `SELECT count(*)::int AS "distinctKeys", count(g.signer_key)::int AS existing
+         FROM commit_candidates c
+         LEFT JOIN signers g ON g.campaign_id = $1 AND g.signer_key = c.signer_key`,
+      [t.campaignId],
+    );
+
+    // Counter deltas before the signers change: +1 where a candidate becomes canonical, -1 for the
+    // attribution it replaces. Same condition as the upsert below.
+    await tx.query(
+      `WITH changes AS (
+         SELECT c.country, c.delivery_point_code, (c.signed_at AT TIME ZONE $4)::date AS day,
+                g.signer_key IS NULL AS is_new, g.section_id AS old_section_id, g.country AS old_country,
+                g.delivery_point_code AS old_delivery_point_code, g.day AS old_day
+           FROM commit_candidates c
+           LEFT JOIN signers g ON g.campaign_id = $1 AND g.signer_key = c.signer_key
+          WHERE g.signer_key IS NULL OR (c.signed_at, $2::bigint, c.row_number) < (g.signed_at, g.batch_seq, g.row_number)
+       ), deltas AS (
+         SELECT $3::int AS section_id, country, delivery_point_code, day, 1 AS delta FROM changes
+         UNION ALL
+         SELECT old_section_id, old_country, old_delivery_point_code, old_day, -1 FROM changes WHERE NOT is_new
+       )
+       ${ADD_DELTAS_SQL}`,
+      [t.campaignId, t.batchSeq, t.sectionId, t.timezone],
+    );
+
+    await tx.query(
+      `INSERT INTO signers (campaign_id, signer_key, batch_id, batch_seq, row_number, signed_at, section_id, country, delivery_point_code, day)
+       SELECT $1, signer_key, $2, $3, row_number, signed_at, $4, country, delivery_point_code, (signed_at AT TIME ZONE $5)::date
+         FROM commit_candidates
+       ON CONFLICT ON CONSTRAINT pk_signers DO UPDATE SET
+         batch_id = EXCLUDED.batch_id, batch_seq = EXCLUDED.batch_seq, row_number = EXCLUDED.row_number,
+         signed_at = EXCLUDED.signed_at, section_id = EXCLUDED.section_id, country = EXCLUDED.country,
+         delivery_point_code = EXCLUDED.delivery_point_code, day = EXCLUDED.day
+       WHERE (EXCLUDED.signed_at, EXCLUDED.batch_seq, EXCLUDED.row_number) < (signers.signed_at, signers.batch_seq, signers.row_number)`,
+      [t.campaignId, t.batchId, t.batchSeq, t.sectionId, t.timezone],
+    );
+    return counts;
+  }
+
+  /**
+   * Takes a committed batch out of the signers (invariant 4): each signer whose canonical signature was in it
+   * falls back to its next-earliest committed signature elsewhere, or stops counting if there is none.
+   */
+  async retractBatch(tx: EntityManager, t: CommitTarget): Promise<void> {
+    await tx.query(
+      `CREATE TEMP TABLE retract_affected ON COMMIT DROP AS
+         SELECT signer_key, section_id, country, delivery_point_code, day
+           FROM signers WHERE campaign_id = $1 AND batch_id = $2`,
+      [t.campaignId, t.batchId],
+    );
+    await tx.query(
+      `CREATE TEMP TABLE retract_replacements ON COMMIT DROP AS
+         SELECT DISTINCT ON (s.signer_key) s.signer_key, s.batch_id, b.seq AS batch_seq, s.row_number, s.signed_at,
+                b.section_id, s.country, s.delivery_point_code, (s.signed_at AT TIME ZONE $3)::date AS day
+           FROM retract_affected a
+           JOIN signatures s ON s.campaign_id = $1 AND s.signer_key = a.signer_key
+           JOIN batches b ON b.id = s.batch_id
+          WHERE b.id <> $2 AND b.committed_at IS NOT NULL AND b.status <> 'retracted'
+          ORDER BY s.signer_key, s.signed_at, b.seq, s.row_number`,
+      [t.campaignId, t.batchId, t.timezone],
+    );
+    await tx.query(
+      `WITH deltas AS (
+         SELECT section_id, country, delivery_point_code, day, -1 AS delta FROM retract_affected
+         UNION ALL
+         SELECT section_id, country, delivery_point_code, day, 1 FROM retract_replacements
+       )
+       ${ADD_DELTAS_SQL}`,
+      [t.campaignId],
+    );
+    await tx.query('DELETE FROM signers g USING retract_affected a WHERE g.campaign_id = $1 AND g.signer_key = a.signer_key', [t.campaignId]);
+    await tx.query(
+      `INSERT INTO signers (campaign_id, signer_key, batch_id, batch_seq, row_number, signed_at, section_id, country, delivery_point_code, day)
+       SELECT $1, signer_key, batch_id, batch_seq, row_number, signed_at, section_id, country, delivery_point_code, day
+         FROM retract_replacements`,
+      [t.campaignId],
+    );
+  }
+
+  /**
+   * Full recount of the counters from the signers. Returns the cells that differed (before repairing them), so
+   * a mismatch is visible in the logs instead of silently fixed.
+   */
+  async reconcile(tx: EntityManager, campaignId: number): Promise<{ cells: number; mismatched: number }> {
+    const [result] = await tx.query(
+      `WITH actual AS (
+         SELECT section_id, country, delivery_point_code, day, count(*)::int AS count
+           FROM signers WHERE campaign_id = $1 GROUP BY section_id, country, delivery_point_code, day
+       ), stored AS (
+         SELECT section_id, country, delivery_point_code, day, count FROM signer_counts WHERE campaign_id = $1 AND count <> 0
+       )
+       SELECT count(*)::int AS cells, count(*) FILTER (WHERE a.count IS DISTINCT FROM s.count)::int AS mismatched
+         FROM actual a FULL JOIN stored s USING (section_id, country, delivery_point_code, day)`,
+      [campaignId],
+    );
+    if (result.mismatched > 0) {
+      await tx.query('DELETE FROM signer_counts WHERE campaign_id = $1', [campaignId]);
+      await tx.query(
+        `INSERT INTO signer_counts (campaign_id, section_id, country, delivery_point_code, day, count)
+         SELECT $1, section_id, country, delivery_point_code, day, count(*)
+           FROM signers WHERE campaign_id = $1 GROUP BY section_id, country, delivery_point_code, day`,
+        [campaignId],
+      );
+    }
+    return result;
+  }
+}
+
+/** Applies a `deltas` CTE (section_id, country, delivery_point_code, day, delta) to the counters of campaign $1. */
+const ADD_DELTAS_SQL = `
+  INSERT INTO signer_counts (campaign_id, section_id, country, delivery_point_code, day, count)
+  SELECT $1, section_id, country, delivery_point_code, day, sum(delta)
+    FROM deltas GROUP BY section_id, country, delivery_point_code, day
+  ON CONFLICT ON CONSTRAINT pk_signer_counts DO UPDATE SET count = signer_counts.count + EXCLUDED.count`;

@@ -1,0 +1,75 @@
+import { InvalidInputError } from '../../common/errors';
+import { Batch } from './batch.entity';
+import { CANONICAL_FIELDS, CanonicalField } from './header-mapping';
+
+/** The batch as the API shows it (DESIGN.md "HTTP API"). */
+export function batchView(batch: Batch, sectionCode: string) {
+  return {
+    id: batch.id,
+    section: sectionCode,
+    kind: batch.kind,
+    status: batch.status,
+    sha256: batch.sha256,
+    fileName: batch.originalName,
+    note: batch.note,
+    progress: Math.round(batch.progress * 100) / 100,
+    rows: batch.rows,
+    accepted: batch.accepted,
+    rejected: batch.rejected,
+    rejectionsByReason: batch.rejectionsByReason,
+    duplicatesInBatch: batch.duplicatesInBatch,
+    duplicatesExisting: batch.duplicatesExisting,
+    counted: batch.counted,
+    tally: batch.kind === 'tally' ? { count: batch.tallyCount, country: batch.tallyCountry, deliveryPoint: batch.tallyDeliveryPointCode } : undefined,
+    error: batch.error,
+    createdAt: batch.createdAt,
+    committedAt: batch.committedAt,
+    retractedAt: batch.retractedAt,
+  };
+}
+export type BatchView = ReturnType<typeof batchView>;
+
+/** Reads the optional `mapping` form field: a JSON object from canonical field to the file's column name. */
+export function parseMappingField(raw: string | undefined): Partial<Record<CanonicalField, string>> | null {
+  if (!raw?.trim()) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidInputError('invalid_mapping', `mapping must be JSON like {"email":"Courriel","full_name":"Nom complet"}; got ${raw.slice(0, 80)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError('invalid_mapping', 'mapping must be a JSON object from field to column name, e.g. {"email":"Courriel"}.');
+  }
+  const unknown = Object.keys(value).filter((k) => !(CANONICAL_FIELDS as readonly string[]).includes(k));
+  const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string' || !v.trim());
+  if (unknown.length || notText.length) {
+    throw new InvalidInputError(
+      'invalid_mapping',
+      [unknown.length && `unknown field(s) ${unknown.join(', ')} (fields are ${CANONICAL_FIELDS.join(', ')})`, notText.length && `field(s) ${notText.map(([k]) => k).join(', ')} need a column name`]
+        .filter(Boolean)
+        .join('; '),
+    );
+  }
+  return value as Partial<Record<CanonicalField, string>>;
+}
+
+export interface TallyInput {
+  kind: 'tally';
+  count: number;
+  country?: string;
+  note?: string;
+}
+
+export function parseTallyBody(body: unknown): TallyInput {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (b.kind !== 'tally') {
+    throw new InvalidInputError('bad_upload', 'Send a file as multipart/form-data (field "file"), or JSON {"kind":"tally","count":120,"country":"NL","note":"…"} for paper signatures.');
+  }
+  if (!Number.isInteger(b.count) || (b.count as number) <= 0 || (b.count as number) > 10_000_000) {
+    throw new InvalidInputError('invalid_tally', 'count must be a whole number of signatures greater than 0.');
+  }
+  if (b.country !== undefined && typeof b.country !== 'string') throw new InvalidInputError('invalid_tally', 'country must be a country name or ISO code.');
+  if (b.note !== undefined && typeof b.note !== 'string') throw new InvalidInputError('invalid_tally', 'note must be text.');
+  return { kind: 'tally', count: b.count as number, country: b.country as string | undefined, note: b.note as string | undefined };
+}

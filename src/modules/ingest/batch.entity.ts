@@ -1,0 +1,96 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type BatchKind = 'signatures' | 'tally';
+export const BATCH_STATUSES = ['queued', 'parsing', 'deduplicating', 'aggregating', 'done', 'failed', 'retracted'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+/** One upload by one section: a signatures file, or a tally of paper signatures. */
+@Entity('batches')
+export class Batch {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Upload order; breaks ties between equally early signatures ("the earlier batch"). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq: string;
+
+  @Column({ name: 'campaign_id' })
+  campaignId: number;
+
+  @Column({ name: 'section_id' })
+  sectionId: number;
+
+  @Column('text')
+  kind: BatchKind;
+
+  @Column('text')
+  status: BatchStatus;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256: string | null;
+
+  @Column({ name: 'original_name', type: 'text', nullable: true })
+  originalName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  /** Explicit header mapping sent with the upload (canonical field → header). */
+  @Column({ type: 'jsonb', nullable: true })
+  mapping: Record<string, string> | null;
+
+  @Column({ name: 'date_format', type: 'text', nullable: true })
+  dateFormat: string | null;
+
+  /** 0..1 across the whole flow. */
+  @Column('real')
+  progress: number;
+
+  @Column('integer')
+  rows: number;
+
+  @Column('integer')
+  accepted: number;
+
+  @Column('integer')
+  rejected: number;
+
+  @Column({ name: 'duplicates_in_batch', type: 'integer' })
+  duplicatesInBatch: number;
+
+  @Column({ name: 'duplicates_existing', type: 'integer' })
+  duplicatesExisting: number;
+
+  /** New signers the batch added when it was committed. */
+  @Column('integer')
+  counted: number;
+
+  @Column({ name: 'rejections_by_reason', type: 'jsonb' })
+  rejectionsByReason: Record<string, number>;
+
+  @Column({ name: 'tally_count', type: 'integer', nullable: true })
+  tallyCount: number | null;
+
+  @Column({ name: 'tally_country', type: 'char', length: 2, nullable: true })
+  tallyCountry: string | null;
+
+  @Column({ name: 'tally_delivery_point_code', type: 'text', nullable: true })
+  tallyDeliveryPointCode: string | null;
+
+  /** What went wrong, written for the coordinator. */
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ name: 'uploaded_by', type: 'integer', nullable: true })
+  uploadedBy: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  /** Set in the same transaction that adds the batch's signers to the totals. */
+  @Column({ name: 'committed_at', type: 'timestamptz', nullable: true })
+  committedAt: Date | null;
+
+  @Column({ name: 'retracted_at', type: 'timestamptz', nullable: true })
+  retractedAt: Date | null;
+}

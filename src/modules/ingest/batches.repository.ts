@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { Batch, BatchStatus } from './batch.entity';
+
+/** Statuses in which a batch is still moving through the pipeline. */
+export const IN_PROGRESS: BatchStatus[] = ['queued', 'parsing', 'deduplicating', 'aggregating'];
+
+@Injectable()
+export class BatchesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(null);
+    return manager.findOneBy(Batch, { id });
+  }
+
+  /** Locks the batch row for the rest of the transaction, so stage transitions cannot race a retraction. */
+  findForUpdate(manager: EntityManager, id: string): Promise<Batch | null> {
+    return manager.findOne(Batch, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The live batch of this file for this section, if any (invariant 2). */
+  findActiveByFile(sectionId: number, sha256: string): Promise<Batch | null> {
+    return this.dataSource.manager.findOne(Batch, {
+      where: { sectionId, sha256, kind: 'signatures', status: In(['queued', 'parsing', 'deduplicating', 'aggregating', 'done']) },
+    });
+  }
+
+  /**
+   * Inserts a new batch; returns null when a concurrent upload of the same file won the race
+   * (the partial unique index uq_batches_section_file_active decides).
+   */
+  async insert(fields: Partial<Batch>, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
+    try {
+      return await manager.save(Batch, manager.create(Batch, fields));
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'uq_batches_section_file_active') {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async update(id: string, fields: Partial<Batch>, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.update(Batch, { id }, fields);
+  }
+
+  /** Moves a batch from one status to the next only if nobody else moved it first; true when it did. */
+  async transition(id: string, from: BatchStatus[], fields: Partial<Batch> & { status: BatchStatus }, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.update(Batch, { id, status: In(from) }, fields);
+    return (result.affected ?? 0) > 0;
+  }
+
+  async setProgress(id: string, progress: number): Promise<void> {
+    await this.dataSource.manager.update(Batch, { id }, { progress });
+  }
+
+  /** Marks a batch failed with a message for the coordinator; nothing of it is (or will be) counted. */
+  async fail(id: string, message: string): Promise<void> {
+    await this.dataSource.manager.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
+  }
+
+  listForCampaign(campaignId: number, sectionId?: number): Promise<Batch[]> {
+    return this.dataSource.manager.find(Batch, { where: { campaignId, ...(sectionId ? { sectionId } : {}) }, order: { seq: 'ASC' } });
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { InvalidInputError, NotFoundError } from '../../common/errors';
+import { Clock } from '../../common/clock';
+import { JobQueue } from '../../queue/job-queue';
+import { FileStore } from '../../storage/file-store';
+import { assertSectionAccess } from '../auth/access';
+import { User } from '../auth/user.entity';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { Batch } from './batch.entity';
+import { batchView, BatchView, parseMappingField, parseTallyBody } from './batch.dto';
+import { batchFiles } from './batch-files';
+import { BatchesRepository } from './batches.repository';
+import { resolveCountry } from './country';
+import { ReceivedUpload } from './upload.receiver';
+
+@Injectable()
+export class BatchesService {
+  private readonly logger = new Logger(BatchesService.name);
+
+  constructor(
+    private readonly batches: BatchesRepository,
+    private readonly campaigns: CampaignsService,
+    private readonly campaignsRepository: CampaignsRepository,
+    private readonly files: FileStore,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers an uploaded file as a batch and starts its flow. The same file for the same section returns the
+   * existing batch instead (invariant 2), also when two uploads of it race.
+   */
+  async uploadFile(
+    user: User,
+    slug: string,
+    sectionCode: string,
+    receive: () => Promise<ReceivedUpload>,
+  ): Promise<{ created: boolean; batch: BatchView }> {
+    // Checked before a byte is stored: a refused upload must not fill the disk.
+    assertSectionAccess(user, sectionCode);
+    const campaign = await this.campaigns.bySlug(slug);
+    const section = await this.campaigns.section(campaign, sectionCode);
+    const upload = await receive();
+    try {
+      const mapping = parseMappingField(upload.fields.mapping);
+
+      const existing = await this.batches.findActiveByFile(section.id, upload.sha256);
+      if (existing) return { created: false, batch: batchView(existing, section.code) };
+
+      const batch = await this.batches.insert({
+        campaignId: campaign.id,
+        sectionId: section.id,
+        kind: 'signatures',
+        status: 'queued',
+        sha256: upload.sha256,
+        originalName: upload.originalName,
+        note: upload.fields.note?.trim() || null,
+        mapping,
+        dateFormat: upload.fields.dateFormat?.trim() || null,
+        uploadedBy: user.id ?? null,
+      });
+      if (!batch) {
+        const winner = await this.batches.findActiveByFile(section.id, upload.sha256);
+        if (!winner) throw new Error('lost an upload race but found no winning batch');
+        return { created: false, batch: batchView(winner, section.code) };
+      }
+      await this.files.move(upload.tempKey, batchFiles(batch.id).upload);
+      await this.jobs.startBatchFlow(batch.id, campaign.id);
+      this.logger.log({ batchId: batch.id, campaign: slug, section: sectionCode, bytes: upload.size }, 'batch queued');
+      return { created: true, batch: batchView(batch, section.code) };
+    } finally {
+      await this.files.remove(upload.tempKey); // no-op once moved
+    }
+  }
+
+  /** A count of paper signatures: counted in the headline total, never merged with online signers. */
+  async createTally(user: User, slug: string, sectionCode: string, body: unknown): Promise<BatchView> {
+    assertSectionAccess(user, sectionCode);
+    const input = parseTallyBody(body);
+    const campaign = await this.campaigns.bySlug(slug);
+    const section = await this.campaigns.section(campaign, sectionCode);
+    const country = input.country ? resolveCountry(input.country) : section.country;
+    if (!country) throw new InvalidInputError('invalid_tally', `country "${input.country}" is not recognised; use a country name or ISO code like "NL".`);
+    const route = await this.campaigns.router(campaign);
+    const batch = await this.batches.insert({
+      campaignId: campaign.id,
+      sectionId: section.id,
+      kind: 'tally',
+      status: 'aggregating',
+      progress: 0.9,
+      tallyCount: input.count,
+      tallyCountry: country,
+      tallyDeliveryPointCode: route(country, null, section.defaultDeliveryPointCode),
+      note: input.note?.trim() || null,
+      uploadedBy: user.id ?? null,
+      committedAt: this.clock.now(),
+    });
+    if (!batch) throw new Error('tally insert returned no batch');
+    await this.jobs.refreshTotals(campaign.id, `tally-${batch.id}`, batch.id);
+    return batchView(batch, section.code);
+  }
+
+  async get(user: User, id: string): Promise<BatchView> {
+    const { batch, sectionCode } = await this.accessible(user, id);
+    return batchView(batch, sectionCode);
+  }
+
+  /** The rejection report as stored by the parse stage (only a header row when nothing was rejected). */
+  async rejectionsCsv(user: User, id: string): Promise<Readable> {
+    const { batch } = await this.accessible(user, id);
+    const key = batchFiles(batch.id).rejections;
+    if ((await this.files.size(key)) === null) {
+      return Readable.from([`row,reason,explanation\n`]);
+    }
+    return this.files.readStream(key);
+  }
+
+  /** Loads a batch and checks the user may see it; a batch of another section looks like no batch at all. */
+  async accessible(user: User, id: string): Promise<{ batch: Batch; sectionCode: string }> {
+    const batch = await this.batches.findById(id);
+    const section = batch ? await this.campaignsRepository.findSectionById(batch.sectionId) : null;
+    if (!batch || !section || (user.role !== 'admin' && !(user.role === 'coordinator' && user.sectionCode === section.code))) {
+      throw new NotFoundError(`There is no batch ${id} that you can see.`);
+    }
+    return { batch, sectionCode: section.code };
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { IngestModule } from '../ingest/ingest.module';
+import { TotalsEventsService } from './totals-events.service';
+import { TotalsController } from './totals.controller';
+import { TotalsRepository } from './totals.repository';
+import { TotalsService } from './totals.service';
+
+@Module({
+  imports: [CampaignsModule, IngestModule],
+  controllers: [TotalsController],
+  providers: [TotalsRepository, TotalsService, TotalsEventsService],
+  exports: [TotalsService],
+})
+export class TotalsModule {}

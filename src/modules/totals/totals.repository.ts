@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CountCell, TallyCell } from './breakdown';
+
+/** Reads the (small) counter cells and tallies; never counts the signer table. */
+@Injectable()
+export class TotalsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  countCells(campaignId: number, sectionCode?: string): Promise<CountCell[]> {
+    return this.dataSource.query(
+      `SELECT s.code AS section, c.country, c.delivery_point_code AS "deliveryPoint", to_char(c.day, 'YYYY-MM-DD') AS day, c.count
+         FROM signer_counts c JOIN sections s ON s.id = c.section_id
+        WHERE c.campaign_id = $1 AND c.count <> 0 AND ($2::text IS NULL OR s.code = $2)`,
+      [campaignId, sectionCode ?? null],
+    );
+  }
+
+  tallies(campaignId: number, sectionCode?: string): Promise<TallyCell[]> {
+    return this.dataSource.query(
+      `SELECT s.code AS section, b.tally_country AS country, b.tally_delivery_point_code AS "deliveryPoint", sum(b.tally_count)::int AS count
+         FROM batches b JOIN sections s ON s.id = b.section_id
+        WHERE b.campaign_id = $1 AND b.kind = 'tally' AND b.status <> 'retracted' AND b.committed_at IS NOT NULL
+          AND ($2::text IS NULL OR s.code = $2)
+        GROUP BY s.code, b.tally_country, b.tally_delivery_point_code`,
+      [campaignId, sectionCode ?? null],
+    );
+  }
+
+  /** When the counted signatures last changed: the latest commit or retraction. */
+  async lastChange(campaignId: number): Promise<Date | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT max(greatest(committed_at, retracted_at)) AS at FROM batches WHERE campaign_id = $1`,
+      [campaignId],
+    );
+    return row?.at ?? null;
+  }
+}

@@ -1,0 +1,61 @@
+import { JobsOptions } from 'bullmq';
+
+/**
+ * The one place that defines queues, job names and payloads. A batch's stages form one BullMQ flow
+ * parse → dedupe → aggregate; in a flow a parent runs after its children, so aggregate is the root.
+ * One queue per stage, so each stage's backlog and concurrency can be watched and tuned on its own.
+ */
+export interface JobPayloads {
+  parse: { batchId: string };
+  dedupe: { batchId: string };
+  /** Recomputes a campaign's published totals; finishes the batch's flow when one is named. */
+  aggregate: { campaignId: number; batchId?: string };
+  /** Full recount of the incrementally maintained counters, repaired when they differ. */
+  reconcile: { campaignId?: number };
+}
+
+export type JobName = keyof JobPayloads;
+export type QueueName = 'parse' | 'dedupe' | 'aggregate' | 'maintenance';
+
+/** Which queue carries each job. */
+export const QUEUE_OF: { [N in JobName]: QueueName } = {
+  parse: 'parse',
+  dedupe: 'dedupe',
+  aggregate: 'aggregate',
+  reconcile: 'maintenance',
+};
+export const QUEUE_NAMES: readonly QueueName[] = ['parse', 'dedupe', 'aggregate', 'maintenance'];
+
+/** A job as a handler sees it: a name and its typed payload. */
+export type TypedJob = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
+/**
+ * Job ids derive from business keys, so enqueuing the same stage twice cannot run it twice.
+ * (BullMQ forbids ':' in custom ids, hence '-'.)
+ */
+export function jobId(name: JobName, ...keys: (string | number)[]): string {
+  return [name, ...keys].join('-');
+}
+
+export function jobOptions(overrides: JobsOptions = {}): JobsOptions {
+  return {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 10000 },
+    removeOnFail: false,
+    ...overrides,
+  };
+}
+
+/** Fails start-up when a queue has no processor or two (jobs would otherwise wait forever, or race). */
+export function assertOneProcessorPerQueue(registered: readonly string[]): void {
+  const missing = QUEUE_NAMES.filter((q) => !registered.includes(q));
+  const twice = registered.filter((q, i) => registered.indexOf(q) !== i);
+  const unknown = registered.filter((q) => !(QUEUE_NAMES as readonly string[]).includes(q));
+  const problems = [
+    missing.length && `no processor for ${missing.join(', ')}`,
+    twice.length && `two processors for ${twice.join(', ')}`,
+    unknown.length && `processors for unknown queues ${unknown.join(', ')}`,
+  ].filter(Boolean);
+  if (problems.length > 0) throw new Error(`workers refuse to start: ${problems.join('; ')}`);
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { DedupeModule } from './modules/dedupe/dedupe.module';
+import { DedupeProcessor } from './modules/dedupe/dedupe.processor';
+import { ReconcileProcessor } from './modules/dedupe/reconcile.processor';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { ParseProcessor } from './modules/ingest/parse.processor';
+import { AggregateProcessor } from './modules/totals/aggregate.processor';
+import { TotalsModule } from './modules/totals/totals.module';
+import { Processor, PROCESSORS } from './queue/processor';
+import { WorkersService } from './queue/workers.service';
+
+const processors = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor];
+
+/** The pipeline's workers; imported by the API process (unless WORKERS_IN_API=false) and by the worker process. */
+@Module({
+  imports: [CampaignsModule, IngestModule, DedupeModule, TotalsModule],
+  providers: [...processors, { provide: PROCESSORS, inject: processors, useFactory: (...all: Processor[]) => all }, WorkersService],
+})
+export class WorkersModule {}
