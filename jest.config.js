@@ -4,14 +4,14 @@ const tier = (name, extra = {}) => ({
   preset: 'ts-jest',
   testEnvironment: 'node',
   testMatch: [`<rootDir>/test/${name}/**/*.spec.ts`],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   ...extra,
 });
 
 module.exports = {
+  testTimeout: 180000,
   projects: [
     tier('unit'),
-    tier('integration', { globalSetup: '<rootDir>/test/support/global-setup.ts', testTimeout: 120000 }),
-    tier('e2e', { globalSetup: '<rootDir>/test/support/global-setup.ts', testTimeout: 180000 }),
+    tier('integration', { globalSetup: '<rootDir>/test/support/global-setup.ts' }),
+    tier('e2e', { globalSetup: '<rootDir>/test/support/global-setup.ts' }),
   ],
 };

@@ -1,0 +1,147 @@
+import { INestApplication } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { createApi } from '../../src/bootstrap';
+import { AppConfig } from '../../src/config/config';
+import { UsersService } from '../../src/modules/auth/users.service';
+import { QUEUE_NAMES } from '../../src/queue/jobs';
+import { redisConnectionOptions } from '../../src/queue/redis-connection';
+import { databaseUrl, TEMPLATE_DATABASE, TEST_REDIS_URL, TEST_SERVER_URL } from './env';
+
+/** An isolated world for one test file: its own database, Redis prefix and file store. */
+export interface TestWorld {
+  config: AppConfig;
+  /** Environment for a separate process (`node dist/src/worker.js`) that shares this world. */
+  env: Record<string, string>;
+  sql(text: string, params?: unknown[]): Promise<any[]>;
+  destroy(): Promise<void>;
+}
+
+export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<TestWorld> {
+  const id = randomBytes(4).toString('hex');
+  const database = `handin_test_f${id}`;
+  const admin = new Client({ connectionString: TEST_SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await admin.end();
+
+  const storageDir = await mkdtemp(join(tmpdir(), 'handin-test-'));
+  const secret = 'test-secret-test-secret-test-secret-0123';
+  const config: AppConfig = {
+    databaseUrl: databaseUrl(database),
+    redisUrl: TEST_REDIS_URL,
+    redisPrefix: `handin-test-${id}`,
+    port: 0,
+    host: '127.0.0.1',
+    storageDir,
+    hmacSecret: Buffer.from(secret),
+    workersInApi: true,
+    workerConcurrency: 2,
+    queueLockMs: 3000,
+    reconcileEveryMs: 0,
+    maxUploadBytes: 200 * 1024 * 1024,
+    logLevel: 'warn',
+    ...overrides,
+  };
+  const env = {
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    STORAGE_DIR: storageDir,
+    HANDIN_HMAC_SECRET: secret,
+    QUEUE_LOCK_MS: String(config.queueLockMs),
+    RECONCILE_EVERY_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const db = new Client({ connectionString: config.databaseUrl });
+  await db.connect();
+
+  return {
+    config,
+    env,
+    sql: async (text, params) => (await db.query(text, params as unknown[])).rows,
+    destroy: async () => {
+      await db.end();
+      const a = new Client({ connectionString: TEST_SERVER_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await a.end();
+      const redis = new Redis(TEST_REDIS_URL);
+      const keys = await redis.keys(`${config.redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The API (with or without in-process workers) on an ephemeral port, plus helpers a test needs. */
+export class TestApp {
+  private constructor(
+    readonly world: TestWorld,
+    readonly app: INestApplication,
+  ) {}
+
+  static async start(options: { workers?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
+    const world = await createWorld(options.config);
+    const app = await createApi(world.config, { workers: options.workers ?? true });
+    await app.listen(0, '127.0.0.1');
+    return new TestApp(world, app);
+  }
+
+  get http() {
+    return request(this.app.getHttpServer());
+  }
+
+  /** Creates a user directly (as the CLI does) and returns its token. */
+  async token(role: 'admin' | 'coordinator' | 'activist', scope?: string): Promise<string> {
+    const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
+    const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope });
+    return token;
+  }
+
+  /** Polls a batch until it reaches one of the given statuses. */
+  async waitForBatch(token: string, id: string, statuses = ['done', 'failed'], timeoutMs = 60000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    let last: any;
+    while (Date.now() < deadline) {
+      last = (await this.http.get(`/api/batches/${id}`).set('Authorization', `Bearer ${token}`)).body;
+      if (statuses.includes(last.status)) return last;
+      await sleep(100);
+    }
+    throw new Error(`batch ${id} still ${last?.status} (progress ${last?.progress}) after ${timeoutMs} ms`);
+  }
+
+  /** Waits until no queue of this world has work waiting or running; names the busy queue on timeout. */
+  async waitForIdle(timeoutMs = 60000): Promise<void> {
+    const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: redisConnectionOptions(this.world.config.redisUrl), prefix: `${this.world.config.redisPrefix}:bull` }));
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const busy: string[] = [];
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'waiting-children', 'prioritized');
+          if (Object.values(counts).some((n) => n > 0)) busy.push(`${queue.name} ${JSON.stringify(counts)}`);
+        }
+        if (busy.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`queues still busy after ${timeoutMs} ms: ${busy.join('; ')}`);
+        await sleep(100);
+      }
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.world.destroy();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
