@@ -65,7 +65,10 @@ export function buildTotals(cells: CountCell[], tallies: TallyCell[], meta: Tota
     byCountry: shares(cells, tallies, 'country').map(([country, s]) => ({ country, ...s })),
     bySection: shares(cells, tallies, 'section').map(([section, s]) => ({ section, ...s })),
     byDeliveryPoint: shares(cells, tallies, 'deliveryPoint').map(([deliveryPoint, s]) => ({ deliveryPoint, ...s })),
-    byDay: [...group(cells, 'day')].sort(([a], [b]) => a.localeCompare(b)).map(([day, online]) => ({ day, online })),
+    byDay: [...group(cells, 'day')]
+      .filter(([, online]) => online !== 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, online]) => ({ day, online })),
   };
 }
 
