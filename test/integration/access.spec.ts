@@ -1,0 +1,169 @@
+import { campaignDefinition, csv, people } from '../support/builders';
+import { TestApp } from '../support/test-app';
+
+/** Who may do what (DESIGN.md "Who uses it", "HTTP API"), and how the campaign import refuses bad documents. */
+describe('access and campaign import', () => {
+  let t: TestApp;
+  let admin: string;
+  let nlCoordinator: string;
+  let activist: string;
+  const slug = 'test-campaign';
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    admin = await t.token('admin');
+    nlCoordinator = await t.token('coordinator', 'NL');
+    activist = await t.token('activist', 'HAGUE');
+    await t.http.put(`/api/campaigns/${slug}`).set(auth(admin)).send(campaignDefinition()).expect(200);
+  });
+  afterAll(() => t.close());
+
+  function auth(token: string) {
+    return { Authorization: `Bearer ${token}` };
+  }
+  const upload = (section: string, body: string, token: string) =>
+    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth(token)).attach('file', Buffer.from(body), 'export.csv');
+  const errorBody = (statusCode: number) => ({ statusCode, error: expect.any(String), message: expect.any(String) });
+
+  describe('signing in', () => {
+    it('without a token gets 401 with a JSON error that says how to sign in', async () => {
+      const res = await t.http.get(`/api/campaigns/${slug}/totals`).expect(401);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(res.body).toEqual({ statusCode: 401, error: 'unauthorized', message: expect.stringContaining('Bearer') });
+      await t.http.get('/api/campaigns').expect(401);
+      await upload('NL', csv(people(1, 'x')), '').expect(401);
+    });
+
+    it('with a wrong token gets 401', async () => {
+      const res = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth('not-a-real-token')).expect(401);
+      expect(res.body).toEqual(errorBody(401));
+      await t.http.get(`/api/campaigns/${slug}/totals`).set({ Authorization: `Basic ${admin}` }).expect(401);
+    });
+  });
+
+  describe('a coordinator', () => {
+    let deBatch: string;
+
+    beforeAll(async () => {
+      const { body } = await upload('DE', csv(people(3, 'de')), admin).expect(202);
+      deBatch = body.id;
+      await t.waitForBatch(admin, deBatch);
+    });
+
+    it("uploads for their own section but gets 403 for another section, with a message naming their section", async () => {
+      const own = await upload('NL', csv(people(2, 'nl-own')), nlCoordinator).expect(202);
+      expect(await t.waitForBatch(nlCoordinator, own.body.id)).toMatchObject({ status: 'done', counted: 2 });
+
+      const other = await upload('DE', csv(people(2, 'nl-sneaky')), nlCoordinator).expect(403);
+      expect(other.body).toEqual({ statusCode: 403, error: 'forbidden', message: expect.stringContaining('NL') });
+      expect(other.body.message).toContain('DE');
+      await t.http.post(`/api/campaigns/${slug}/sections/DE/batches`).set(auth(nlCoordinator)).send({ kind: 'tally', count: 5, country: 'DE' }).expect(403);
+    });
+
+    it("cannot see or retract another section's batch, which looks like no batch at all", async () => {
+      const read = await t.http.get(`/api/batches/${deBatch}`).set(auth(nlCoordinator)).expect(404);
+      expect(read.body).toEqual(errorBody(404));
+      await t.http.get(`/api/batches/${deBatch}/rejections.csv`).set(auth(nlCoordinator)).expect(404);
+
+      const retract = await t.http.post(`/api/batches/${deBatch}/retract`).set(auth(nlCoordinator));
+      expect([403, 404]).toContain(retract.status);
+      expect(retract.body).toEqual(errorBody(retract.status));
+      expect(await t.waitForBatch(admin, deBatch)).toMatchObject({ status: 'done', counted: 3 });
+    });
+
+    it('retracts a batch of their own section', async () => {
+      const own = await upload('NL', csv(people(2, 'nl-retract')), nlCoordinator).expect(202);
+      await t.waitForBatch(nlCoordinator, own.body.id);
+      const res = await t.http.post(`/api/batches/${own.body.id}/retract`).set(auth(nlCoordinator)).expect(200);
+      expect(res.body).toMatchObject({ id: own.body.id, section: 'NL', status: 'retracted' });
+    });
+
+    it('cannot change the campaign definition or watch the live dashboard', async () => {
+      const res = await t.http.put(`/api/campaigns/${slug}`).set(auth(nlCoordinator)).send(campaignDefinition()).expect(403);
+      expect(res.body).toEqual(errorBody(403));
+      await t.http.get(`/api/campaigns/${slug}/events`).set(auth(nlCoordinator)).expect(403);
+    });
+  });
+
+  describe('an activist', () => {
+    it('cannot upload, read totals or change the campaign', async () => {
+      await upload('NL', csv(people(1, 'activist')), activist).expect(403);
+      await t.http.post(`/api/campaigns/${slug}/sections/NL/batches`).set(auth(activist)).send({ kind: 'tally', count: 5 }).expect(403);
+      const totals = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(activist)).expect(403);
+      expect(totals.body).toEqual(errorBody(403));
+      await t.http.get(`/api/campaigns/${slug}/totals.csv`).set(auth(activist)).expect(403);
+      await t.http.get(`/api/campaigns/${slug}/events`).set(auth(activist)).expect(403);
+      await t.http.put(`/api/campaigns/${slug}`).set(auth(activist)).send(campaignDefinition()).expect(403);
+    });
+  });
+
+  describe('campaign import', () => {
+    const put = (doc: object, token = admin, path = 'import-test') => t.http.put(`/api/campaigns/${path}`).set(auth(token)).send(doc);
+
+    it('refuses a wrong document with 400 and names every offending field', async () => {
+      const good = campaignDefinition({ slug: 'import-test' });
+      const doc = {
+        ...good,
+        sections: [good.sections[0], { ...good.sections[1], petition: 'XX' }, { ...good.sections[2], country: 'France' }],
+        routing: [...good.routing, { country: 'BR', deliveryPoint: 'BRASILIA' }],
+      };
+      const res = await put(doc).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'invalid_campaign' });
+      expect(res.body.message).toContain('sections.1.petition');
+      expect(res.body.message).toContain('"XX"');
+      expect(res.body.message).toContain('sections.2.country');
+      expect(res.body.message).toContain('routing.3.deliveryPoint');
+      expect(res.body.message).toContain('"BRASILIA"');
+      await t.http.get('/api/campaigns/import-test').set(auth(admin)).expect(404);
+    });
+
+    it('is idempotent: importing the same document twice gives the same definition, with no duplicates', async () => {
+      const doc = campaignDefinition({ slug: 'import-twice' });
+      const first = await put(doc, admin, 'import-twice').expect(200);
+      const definition = (await t.http.get('/api/campaigns/import-twice').set(auth(admin)).expect(200)).body;
+      await put(doc, admin, 'import-twice').expect(200);
+      const again = (await t.http.get('/api/campaigns/import-twice').set(auth(admin)).expect(200)).body;
+
+      expect(again).toEqual(definition);
+      expect(first.body).toEqual(definition);
+      expect(again.sections.map((s: { code: string }) => s.code)).toEqual(['DE', 'FR', 'NL']);
+      expect(again.routing).toHaveLength(3);
+      expect(again.deliveryPoints).toHaveLength(5);
+      const [{ n }] = await t.world.sql(`SELECT count(*)::int AS n FROM sections s JOIN campaigns c ON c.id = s.campaign_id WHERE c.slug = 'import-twice'`);
+      expect(n).toBe(3);
+      const list = (await t.http.get('/api/campaigns').set(auth(nlCoordinator)).expect(200)).body;
+      expect(list.filter((c: { slug: string }) => c.slug === 'import-twice')).toHaveLength(1);
+    });
+
+    it('refuses with 409 to remove a section that has batches, and changes nothing', async () => {
+      const before = (await t.http.get(`/api/campaigns/${slug}`).set(auth(admin)).expect(200)).body;
+      const def = campaignDefinition();
+      const res = await t.http
+        .put(`/api/campaigns/${slug}`)
+        .set(auth(admin))
+        .send({ ...def, sections: def.sections.filter((s) => s.code !== 'DE') })
+        .expect(409);
+      expect(res.body).toMatchObject({ statusCode: 409, error: 'campaign_in_use', message: expect.stringContaining('section "DE"') });
+      expect((await t.http.get(`/api/campaigns/${slug}`).set(auth(admin)).expect(200)).body).toEqual(before);
+    });
+
+    it('lets a section go once its batches are retracted, as the refusal message says', async () => {
+      const def = campaignDefinition({ slug: 'import-remove' });
+      await put(def, admin, 'import-remove').expect(200);
+      const { body } = await t.http
+        .post('/api/campaigns/import-remove/sections/FR/batches')
+        .set(auth(admin))
+        .attach('file', Buffer.from(csv(people(2, 'fr'))), 'export.csv')
+        .expect(202);
+      await t.waitForBatch(admin, body.id);
+      const withoutFr = { ...def, sections: def.sections.filter((s) => s.code !== 'FR') };
+      const refused = await put(withoutFr, admin, 'import-remove').expect(409);
+      expect(refused.body.message).toContain('section "FR" has batches (retract them, or keep the section)');
+
+      await t.http.post(`/api/batches/${body.id}/retract`).set(auth(admin)).expect(200);
+      await put(withoutFr, admin, 'import-remove').expect(200);
+      const after = (await t.http.get('/api/campaigns/import-remove').set(auth(admin)).expect(200)).body;
+      expect(after.sections.map((s: { code: string }) => s.code)).toEqual(['DE', 'NL']);
+    });
+  });
+});
