@@ -14,7 +14,7 @@
 #      (PostgreSQL on 127.0.0.1:54329, Redis on 127.0.0.1:63799), reused when already running.
 #   4. Binaries missing: installed with apt-get when we are root, otherwise a message that says
 #      what to install.
-# The database NAME (default "handin") is created if it does not exist yet.
+# The database NAME (default "handin" on the local and private servers) is created if missing.
 #
 # stdout is eval'ed by the caller, so it carries only the two export lines; every message goes to
 # stderr, prefixed "services:".
@@ -128,7 +128,7 @@ find_pg_bin() {
   if [[ -f ${PG_HOME:-}/data/PG_VERSION ]]; then
     candidates+=("/usr/lib/postgresql/$(<"$PG_HOME/data/PG_VERSION")/bin")
   fi
-  mapfile -t installed < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV)
+  mapfile -t installed < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV)
   candidates+=("${installed[@]}")
   if command -v pg_ctl >/dev/null; then
     candidates+=("$(dirname "$(readlink -f "$(command -v pg_ctl)")")")
@@ -145,7 +145,8 @@ find_pg_bin() {
 # Serialises concurrent calls, so two test runs cannot both initdb or start the same server.
 lock_data() {
   [[ -n ${DATA_LOCKED:-} ]] && return 0
-  mkdir -p -m 755 "$DATA"
+  # Readable by all: as root, the PostgreSQL user must be able to reach .data/postgres.
+  [[ -d $DATA ]] || mkdir -m 755 "$DATA"
   if command -v flock >/dev/null; then
     exec 9>"$DATA/.lock"
     flock -w 120 9 || die "another services.sh call holds $DATA/.lock"
