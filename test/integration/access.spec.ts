@@ -165,5 +165,18 @@ describe('access and campaign import', () => {
       const after = (await t.http.get('/api/campaigns/import-remove').set(auth(admin)).expect(200)).body;
       expect(after.sections.map((s: { code: string }) => s.code)).toEqual(['DE', 'NL']);
     });
+
+    it('refuses to remove a delivery point that only paper tallies are routed to', async () => {
+      const def = campaignDefinition({ slug: 'import-tally-point' });
+      await put(def, admin, 'import-tally-point').expect(200);
+      await t.http.post('/api/campaigns/import-tally-point/sections/FR/batches').set(auth(admin)).send({ kind: 'tally', count: 30, country: 'FR' }).expect(202);
+      const withoutParis = {
+        ...def,
+        deliveryPoints: def.deliveryPoints.filter((d) => d.code !== 'PARIS'),
+        routing: def.routing.filter((r) => r.deliveryPoint !== 'PARIS'),
+      };
+      const refused = await put(withoutParis, admin, 'import-tally-point').expect(409);
+      expect(refused.body.message).toContain('delivery point "PARIS" has signers or tallies routed to it');
+    });
   });
 });

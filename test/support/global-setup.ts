@@ -10,7 +10,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
-    // Databases of test files that crashed before cleaning up.
+    // Databases of test files that crashed before cleaning up. (So: one test run at a time per server.)
     const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'handin_test_f%'`);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {

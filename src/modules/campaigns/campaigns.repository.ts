@@ -114,17 +114,19 @@ export class CampaignsRepository {
   private async refuseOrphaningCountedData(tx: EntityManager, campaignId: number, def: CampaignDefinition): Promise<void> {
     const sectionsWithBatches: { code: string }[] = await tx.query(
       `SELECT s.code FROM sections s WHERE s.campaign_id = $1 AND NOT (s.code = ANY($2))
-         AND EXISTS (SELECT 1 FROM batches b WHERE b.section_id = s.id)`,
+         AND EXISTS (SELECT 1 FROM batches b WHERE b.section_id = s.id AND b.status <> 'retracted')`,
       [campaignId, def.sections.map((s) => s.code)],
     );
     const pointsWithSigners: { code: string }[] = await tx.query(
       `SELECT d.code FROM delivery_points d WHERE d.campaign_id = $1 AND NOT (d.code = ANY($2))
-         AND EXISTS (SELECT 1 FROM signers g WHERE g.campaign_id = d.campaign_id AND g.delivery_point_code = d.code)`,
+         AND (EXISTS (SELECT 1 FROM signers g WHERE g.campaign_id = d.campaign_id AND g.delivery_point_code = d.code)
+           OR EXISTS (SELECT 1 FROM batches b WHERE b.campaign_id = d.campaign_id AND b.tally_delivery_point_code = d.code
+                        AND b.status <> 'retracted'))`,
       [campaignId, def.deliveryPoints.map((d) => d.code)],
     );
     const problems = [
       ...sectionsWithBatches.map((s) => `section "${s.code}" has batches (retract them, or keep the section)`),
-      ...pointsWithSigners.map((d) => `delivery point "${d.code}" has signers routed to it (keep it, or route them elsewhere first)`),
+      ...pointsWithSigners.map((d) => `delivery point "${d.code}" has signers or tallies routed to it (keep it, or retract those batches first)`),
     ];
     if (problems.length > 0) {
       throw new ConflictError('campaign_in_use', `The new definition removes what is in use: ${problems.join('; ')}.`);

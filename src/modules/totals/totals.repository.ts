@@ -2,10 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CountCell, TallyCell } from './breakdown';
 
+// Advisory lock namespace for "publishing one campaign's totals".
+const PUBLISH_LOCK_NAMESPACE = 727_100_003;
+
 /** Reads the (small) counter cells and tallies; never counts the signer table. */
 @Injectable()
 export class TotalsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `publish` while no other process publishes the same campaign's totals. Every refresh is queued after
+   * the change it reports, so when refreshes take turns the last one to write has seen every change: an older
+   * snapshot can never overwrite a newer one.
+   */
+  withPublishLock<T>(campaignId: number, publish: () => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [PUBLISH_LOCK_NAMESPACE, campaignId]);
+      return publish();
+    });
+  }
 
   countCells(campaignId: number, sectionCode?: string): Promise<CountCell[]> {
     return this.dataSource.query(

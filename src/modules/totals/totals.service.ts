@@ -36,14 +36,17 @@ export class TotalsService {
   async refresh(campaignId: number, batchId?: string): Promise<void> {
     const campaign = await this.campaignsRepository.findById(campaignId);
     if (!campaign) return;
-    const totals = await this.compute(campaign);
-    const counter: PublicCounter = { total: totals.total, goal: totals.goal, updatedAt: totals.updatedAt };
-    await this.redis
-      .multi()
-      .set(this.keys.key('totals', campaign.slug), JSON.stringify(totals))
-      .set(this.keys.key('counter', campaign.slug), JSON.stringify(counter))
-      .publish(this.totalsChannel(campaign.slug), JSON.stringify(totals))
-      .exec();
+    const totals = await this.totals.withPublishLock(campaignId, async () => {
+      const latest = await this.compute(campaign);
+      const counter: PublicCounter = { total: latest.total, goal: latest.goal, updatedAt: latest.updatedAt };
+      await this.redis
+        .multi()
+        .set(this.keys.key('totals', campaign.slug), JSON.stringify(latest))
+        .set(this.keys.key('counter', campaign.slug), JSON.stringify(counter))
+        .publish(this.totalsChannel(campaign.slug), JSON.stringify(latest))
+        .exec();
+      return latest;
+    });
     if (batchId) await this.batches.transition(batchId, ['aggregating'], { status: 'done', progress: 1 });
     this.logger.log({ campaignId, batchId, total: totals.total }, 'totals published');
   }
