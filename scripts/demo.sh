@@ -13,7 +13,8 @@ SMOKE=false
 say() { printf 'demo: %s\n' "$*" >&2; }
 
 bash scripts/install.sh
-eval "$(bash scripts/services.sh env --database handin_demo)"
+services=$(bash scripts/services.sh env --database handin_demo) || exit 1  # it has said what is missing
+eval "$services"
 
 mkdir -p .data
 [ -s .data/demo-secret ] || node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))' > .data/demo-secret

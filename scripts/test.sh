@@ -9,7 +9,8 @@ cd "$ROOT"
 bash scripts/install.sh
 
 # Tests create and drop their own databases on this server (handin_test_*), never the demo's.
-eval "$(bash scripts/services.sh env --database handin_test)"
+services=$(bash scripts/services.sh env --database handin_test) || exit 1  # it has said what is missing
+eval "$services"
 export TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL"
 unset DATABASE_URL REDIS_URL
 
