@@ -166,6 +166,11 @@ describe('access and campaign import', () => {
       expect(after.sections.map((s: { code: string }) => s.code)).toEqual(['DE', 'NL']);
     });
 
+    it('refuses a document whose slug differs from the URL', async () => {
+      const res = await put(campaignDefinition({ slug: 'other-slug' }), admin, 'url-slug').expect(400);
+      expect(res.body).toMatchObject({ error: 'slug_mismatch', message: expect.stringContaining('"url-slug"') });
+    });
+
     it('refuses to remove a delivery point that only paper tallies are routed to', async () => {
       const def = campaignDefinition({ slug: 'import-tally-point' });
       await put(def, admin, 'import-tally-point').expect(200);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../common/errors';
+import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
 import { Campaign } from './campaign.entity';
 import { CampaignDefinition, parseCampaignDefinition } from './campaign-definition';
@@ -16,6 +16,10 @@ export class CampaignsService {
 
   /** Imports (or re-imports) a campaign.json document; the published totals follow (goal, withheld countries). */
   async import(document: unknown, slugFromUrl?: string): Promise<CampaignDefinition> {
+    const docSlug = (document as { slug?: unknown } | null)?.slug;
+    if (slugFromUrl && docSlug !== undefined && docSlug !== slugFromUrl) {
+      throw new InvalidInputError('slug_mismatch', `The URL names campaign "${slugFromUrl}" but the document's slug is "${String(docSlug)}"; make them the same.`);
+    }
     const definition = parseCampaignDefinition(slugFromUrl ? { ...(document as object), slug: slugFromUrl } : document);
     const campaign = await this.campaigns.upsert(definition);
     await this.jobs.refreshTotals(campaign.id, `import-${campaign.id}-${Date.now()}`);
