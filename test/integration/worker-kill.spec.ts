@@ -1,47 +1,30 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { campaignDefinition } from '../support/builders';
 import { sleep, TestApp } from '../support/test-app';
-
-const WORKER = join(__dirname, '..', '..', 'dist', 'src', 'worker.js');
+import { exited, WorkerProcesses } from '../support/worker-processes';
 
 /** Invariant 1: a crash or kill at any moment loses no accepted row and counts none twice. */
 describe('worker killed mid-batch', () => {
   let t: TestApp;
   let admin: string;
   const slug = 'test-campaign';
-  const workers: ChildProcess[] = [];
+  let workers: WorkerProcesses;
 
   beforeAll(async () => {
-    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npx nest build\` first`);
     t = await TestApp.start({ workers: false, config: { queueLockMs: 2000 } });
+    workers = new WorkerProcesses(t.world.env);
     admin = await t.token('admin');
     await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition()).expect(200);
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-    await Promise.all(workers.map(exited));
+    await workers?.stopAll();
     await t?.close();
   });
 
-  /** A worker process sharing this test's database, Redis prefix and file store; its output is kept for failures. */
-  const startWorker = () => {
-    const worker = spawn(process.execPath, [WORKER], { env: { ...process.env, ...t.world.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    worker.stdout!.on('data', (chunk) => (output += chunk));
-    worker.stderr!.on('data', (chunk) => (output += chunk));
-    worker.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') console.warn(`worker ${worker.pid} exited (${code ?? signal}):\n${output.slice(-4000)}`);
-    });
-    workers.push(worker);
-    return worker;
-  };
   const batch = async (id: string) => (await t.http.get(`/api/batches/${id}`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
 
   it('a worker killed (SIGKILL) in the middle of a batch and restarted finishes the batch with exact counts', async () => {
     const file = bigExport();
-    startWorker();
+    const victim = workers.start();
     const { body } = await t.http
       .post(`/api/campaigns/${slug}/sections/NL/batches`)
       .set('Authorization', `Bearer ${admin}`)
@@ -57,7 +40,6 @@ describe('worker killed mid-batch', () => {
       await sleep(25);
       seen = await batch(body.id);
     }
-    const victim = workers[0];
     victim.kill('SIGKILL');
     await exited(victim);
 
@@ -65,7 +47,7 @@ describe('worker killed mid-batch', () => {
     expect(['parsing', 'deduplicating']).toContain(afterKill.status);
     expect(afterKill.counted).toBe(0);
 
-    startWorker();
+    workers.start();
     const done = await t.waitForBatch(admin, body.id, ['done', 'failed'], 90_000);
     expect(done).toMatchObject({
       status: 'done',
@@ -113,7 +95,3 @@ function bigExport() {
   return { bytes: Buffer.from(lines.join('\n') + '\n'), rows, accepted: unique + repeats, unique };
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}

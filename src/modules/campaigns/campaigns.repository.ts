@@ -41,6 +41,10 @@ export class CampaignsRepository {
     return this.dataSource.getRepository(Section).findOneBy({ id });
   }
 
+  async savePreset(sectionId: number, preset: { presetMapping: Record<string, string> | null; presetDateFormat: string | null }): Promise<void> {
+    await this.dataSource.getRepository(Section).update({ id: sectionId }, preset);
+  }
+
   sections(campaignId: number): Promise<Section[]> {
     return this.dataSource.getRepository(Section).findBy({ campaignId });
   }

@@ -30,4 +30,12 @@ export class Section {
 
   @Column({ name: 'default_delivery_point_code', type: 'text', nullable: true })
   defaultDeliveryPointCode: string | null;
+
+  /** Saved column mapping (canonical field → the export's header), used when an upload sends none. */
+  @Column({ name: 'preset_mapping', type: 'jsonb', nullable: true })
+  presetMapping: Record<string, string> | null;
+
+  /** Saved date format of the section's exports, e.g. `DD/MM/YYYY HH:mm`. */
+  @Column({ name: 'preset_date_format', type: 'text', nullable: true })
+  presetDateFormat: string | null;
 }

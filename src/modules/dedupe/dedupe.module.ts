@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { DedupeService } from './dedupe.service';
-import { RetractionController } from './retraction.controller';
+import { DuplicatesRepository } from './duplicates.repository';
+import { BatchSignersController } from './batch-signers.controller';
 import { SignersRepository } from './signers.repository';
 
 @Module({
   imports: [CampaignsModule, IngestModule],
-  controllers: [RetractionController],
-  providers: [SignersRepository, DedupeService],
+  controllers: [BatchSignersController],
+  providers: [SignersRepository, DuplicatesRepository, DedupeService],
   exports: [DedupeService],
 })
 export class DedupeModule {}

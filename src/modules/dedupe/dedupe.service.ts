@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
@@ -9,6 +10,7 @@ import { Batch } from '../ingest/batch.entity';
 import { batchView, BatchView } from '../ingest/batch.dto';
 import { BatchesRepository } from '../ingest/batches.repository';
 import { BatchesService } from '../ingest/batches.service';
+import { DuplicatesRepository } from './duplicates.repository';
 import { CommitTarget, SignersRepository } from './signers.repository';
 
 /** Share of the progress bar reached once a batch is committed. */
@@ -25,6 +27,7 @@ export class DedupeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signers: SignersRepository,
+    private readonly duplicates: DuplicatesRepository,
     private readonly batches: BatchesRepository,
     private readonly batchesService: BatchesService,
     private readonly campaigns: CampaignsRepository,
@@ -76,6 +79,16 @@ export class DedupeService {
     await this.jobs.refreshTotals(batch.campaignId, `retract-${id}`);
     this.logger.log({ batchId: id, campaignId: batch.campaignId }, 'batch retracted');
     return batchView(retracted, sectionCode);
+  }
+
+  /** The duplicate report of a batch (see DuplicatesRepository); the matched e-mail is never shown. */
+  async duplicatesCsv(user: User, id: string): Promise<string> {
+    const { batch } = await this.batchesService.accessible(user, id);
+    const rows = await this.duplicates.forBatch(batch.id);
+    return stringify([
+      ['row', 'duplicate of', 'matched batch', 'matched section', 'matched row'],
+      ...rows.map((d) => [d.row, d.sameBatch ? 'an earlier row of this batch' : 'a signature in another batch', d.matchedBatch, d.matchedSection, d.matchedRow]),
+    ]);
   }
 
   /** Recounts one campaign's counters from its signers and repairs them if they drifted. */

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { User } from '../auth/user.entity';
 import { BatchesService } from './batches.service';
+import { PreviewService } from './preview.service';
 import { UploadReceiver } from './upload.receiver';
 
 @Controller('api')
@@ -10,9 +11,13 @@ export class BatchesController {
   constructor(
     private readonly batches: BatchesService,
     private readonly uploads: UploadReceiver,
+    private readonly previews: PreviewService,
   ) {}
 
-  /** multipart `file` (+ mapping, dateFormat, note) → 202 new batch, 200 the existing one; JSON → a tally. */
+  /**
+   * multipart `file` (+ mapping, dateFormat, note, savePreset) → 202 new batch, 200 the existing one;
+   * `?dryRun=true` → 200 with what the file would give, nothing stored; JSON → a tally.
+   */
   @Post('campaigns/:slug/sections/:section/batches')
   @Roles('admin', 'coordinator')
   async upload(
@@ -22,7 +27,12 @@ export class BatchesController {
     @Req() request: Request,
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
+    @Query('dryRun') dryRun?: string,
   ) {
+    if (dryRun === 'true' && request.is('multipart/form-data')) {
+      response.status(HttpStatus.OK); // nothing was created
+      return this.previews.preview(user, slug, section, () => this.uploads.receive(request));
+    }
     if (!request.is('multipart/form-data')) {
       response.status(HttpStatus.ACCEPTED);
       return this.batches.createTally(user, slug, section, body);

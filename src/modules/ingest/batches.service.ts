@@ -44,7 +44,12 @@ export class BatchesService {
     const section = await this.campaigns.section(campaign, sectionCode);
     const upload = await receive();
     try {
-      const mapping = parseMappingField(upload.fields.mapping);
+      // What the upload says, else the section's saved preset; `savePreset=true` makes this upload's the preset.
+      const mapping = parseMappingField(upload.fields.mapping) ?? section.presetMapping;
+      const dateFormat = upload.fields.dateFormat?.trim() || section.presetDateFormat;
+      if (upload.fields.savePreset === 'true') {
+        await this.campaignsRepository.savePreset(section.id, { presetMapping: mapping, presetDateFormat: dateFormat });
+      }
 
       const existing = await this.batches.findActiveByFile(section.id, upload.sha256);
       if (existing) return { created: false, batch: batchView(existing, section.code) };
@@ -58,7 +63,7 @@ export class BatchesService {
         originalName: upload.originalName,
         note: upload.fields.note?.trim() || null,
         mapping,
-        dateFormat: upload.fields.dateFormat?.trim() || null,
+        dateFormat,
         uploadedBy: user.id ?? null,
       });
       if (!batch) {

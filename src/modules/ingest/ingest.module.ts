@@ -4,12 +4,15 @@ import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
 import { ParseService } from './parse.service';
+import { PresetsController } from './presets.controller';
+import { PreviewService } from './preview.service';
+import { PresetsService } from './presets.service';
 import { UploadReceiver } from './upload.receiver';
 
 @Module({
   imports: [CampaignsModule],
-  controllers: [BatchesController],
-  providers: [BatchesRepository, BatchesService, ParseService, UploadReceiver],
+  controllers: [BatchesController, PresetsController],
+  providers: [BatchesRepository, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
   exports: [BatchesRepository, BatchesService, ParseService],
 })
 export class IngestModule {}

@@ -1,8 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { parse as csvParse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -11,16 +8,18 @@ import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { FileStore } from '../../storage/file-store';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { Section } from '../campaigns/section.entity';
 import { Batch } from './batch.entity';
 import { BatchesRepository } from './batches.repository';
 import { batchFiles } from './batch-files';
 import { ParseFailure } from './parse-failure';
+import { openRecords } from './file-reader';
+import { RowRules } from './row-normaliser';
 import { COPY_SIGNATURES_SQL, RowCounts, RowStream } from './row-stream';
 import { toLuxonFormat } from './signed-at';
-import { sniffDelimiter } from './sniff';
 
-const SNIFF_BYTES = 64 * 1024;
 const PROGRESS_EVERY_MS = 500;
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
 export const PARSED_PROGRESS = 0.8;
@@ -65,8 +64,8 @@ export class ParseService {
 
     const upload = batchFiles(batch.id).upload;
     const size = (await this.files.size(upload)) ?? 0;
-    if (size === 0) throw new ParseFailure('The file is empty. Export the signatures again and upload the new file.');
 
+    const source = await openRecords(this.files.path(upload), this.progressReporter(batch.id, size));
     const rejections = stringify();
     const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejections));
     const rows = new RowStream({
@@ -74,15 +73,7 @@ export class ParseService {
       campaignId: campaign.id,
       explicitMapping: batch.mapping,
       rejections,
-      rules: {
-        sectionCountry: section.country,
-        sectionDeliveryPoint: section.defaultDeliveryPointCode,
-        route: await this.campaigns.router(campaign),
-        hmacSecret: this.config.hmacSecret,
-        timezone: campaign.timezone,
-        dateFormat: batch.dateFormat ? toLuxonFormat(batch.dateFormat) : null,
-        uploadedAt: batch.createdAt,
-      },
+      rules: await this.rowRules(campaign, section, batch.dateFormat, batch.createdAt),
     });
 
     const runner = this.dataSource.createQueryRunner();
@@ -90,13 +81,7 @@ export class ParseService {
     await runner.startTransaction();
     try {
       await runner.query('DELETE FROM signatures WHERE batch_id = $1', [batch.id]);
-      await pipeline(
-        this.files.readStream(upload),
-        this.progressMeter(batch.id, size),
-        csvParse({ delimiter: await this.sniff(upload), bom: true, relax_column_count: true, skip_empty_lines: true }),
-        rows,
-        client.query(copyFrom(COPY_SIGNATURES_SQL)),
-      );
+      await pipeline(source.records, rows, client.query(copyFrom(COPY_SIGNATURES_SQL)));
       rejections.end();
       await finished(rejectionsFile);
 
@@ -114,45 +99,32 @@ export class ParseService {
     } catch (error) {
       rejections.destroy();
       await runner.rollbackTransaction();
-      throw this.explain(error);
+      throw error;
     } finally {
       await runner.release();
     }
   }
 
-  private async sniff(key: string): Promise<string> {
-    const handle = await open(this.files.path(key), 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
-      return sniffDelimiter(buffer.subarray(0, bytesRead).toString('utf8'));
-    } finally {
-      await handle.close();
-    }
+  /** The validation rules for one batch's rows (shared with the preview, so a preview predicts the batch). */
+  async rowRules(campaign: Campaign, section: Section, dateFormat: string | null, uploadedAt: Date): Promise<Omit<RowRules, 'columns'>> {
+    return {
+      sectionCountry: section.country,
+      sectionDeliveryPoint: section.defaultDeliveryPointCode,
+      route: await this.campaigns.router(campaign),
+      hmacSecret: this.config.hmacSecret,
+      timezone: campaign.timezone,
+      dateFormat: dateFormat ? toLuxonFormat(dateFormat) : null,
+      uploadedAt,
+    };
   }
 
-  /** Passes the file through, writing how far parsing has got to the batch (at most twice a second). */
-  private progressMeter(batchId: string, size: number): Transform {
-    let read = 0;
+  /** Writes how far parsing has got to the batch, at most twice a second. */
+  private progressReporter(batchId: string, size: number): (bytesRead: number) => void {
     let last = Date.now();
-    const batches = this.batches;
-    return new Transform({
-      transform(chunk: Buffer, _, done) {
-        read += chunk.length;
-        if (Date.now() - last >= PROGRESS_EVERY_MS) {
-          last = Date.now();
-          batches.setProgress(batchId, 0.01 + (PARSED_PROGRESS - 0.01) * (read / size)).catch(() => undefined);
-        }
-        done(null, chunk);
-      },
-    });
-  }
-
-  /** csv-parse errors describe a broken file, not a passing fault: they fail the batch instead of retrying. */
-  private explain(error: unknown): unknown {
-    const code = (error as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('CSV_')) {
-      return new ParseFailure(`The file is not readable as CSV: ${(error as Error).message}. Export it again as CSV (UTF-8) and upload the new file.`);
-    }
-    return error;
+    return (read) => {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      this.batches.setProgress(batchId, 0.01 + (PARSED_PROGRESS - 0.01) * (read / size)).catch(() => undefined);
+    };
   }
 }

@@ -18,7 +18,11 @@ export interface RowStreamOptions {
   explicitMapping: Partial<Record<CanonicalField, string>> | null;
   rules: Omit<RowRules, 'columns'>;
   rejections: Stringifier;
+  /** Keep this many accepted rows in `sample` (the preview shows them). */
+  sampleSize?: number;
 }
+
+export type SampleRow = { row: number } & Omit<AcceptedRow, 'signerKey'>;
 
 const FLUSH_BYTES = 256 * 1024;
 
@@ -29,6 +33,8 @@ const FLUSH_BYTES = 256 * 1024;
  */
 export class RowStream extends Transform {
   readonly counts: RowCounts = { rows: 0, accepted: 0, rejected: 0, rejectionsByReason: {} };
+  readonly sample: SampleRow[] = [];
+  headers: string[] = [];
   private rules: RowRules | null = null;
   private reportColumns: number[] = [];
   private buffer = '';
@@ -51,6 +57,10 @@ export class RowStream extends Transform {
         return;
       }
       this.counts.accepted++;
+      if (this.sample.length < (this.options.sampleSize ?? 0)) {
+        const { signerKey, ...shown } = result; // never shown: it identifies the person
+        this.sample.push({ row: this.counts.rows, ...shown });
+      }
       this.buffer += this.copyLine(result);
       if (this.buffer.length >= FLUSH_BYTES) this.flushBuffer();
       done();
@@ -65,7 +75,14 @@ export class RowStream extends Transform {
     done();
   }
 
+  /** Canonical field → the header it was read from, once the header row is read. */
+  get mapping(): Partial<Record<CanonicalField, string>> {
+    const columns = this.rules?.columns ?? {};
+    return Object.fromEntries(Object.entries(columns).map(([field, index]) => [field, this.headers[index!]]));
+  }
+
   private readHeader(headers: string[]): void {
+    this.headers = headers;
     const { columns, missingExplicit } = mapHeaders(headers, this.options.explicitMapping ?? undefined);
     const found = headers.map((h) => `"${h}"`).join(', ');
     if (missingExplicit.length > 0) {

@@ -1,0 +1,27 @@
+import { Controller, Get, HttpCode, Param, Post, StreamableFile } from '@nestjs/common';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { User } from '../auth/user.entity';
+import { DedupeService } from './dedupe.service';
+
+@Controller('api/batches')
+/** What a coordinator can do to a committed batch: retract it, and see why rows did not count. */
+export class BatchSignersController {
+  constructor(private readonly dedupe: DedupeService) {}
+
+  @Post(':id/retract')
+  @HttpCode(200)
+  @Roles('admin', 'coordinator')
+  retract(@CurrentUser() user: User, @Param('id') id: string) {
+    return this.dedupe.retract(user, id);
+  }
+
+  /** For each row of the batch that does not count itself: the batch, section and row that counts instead. */
+  @Get(':id/duplicates.csv')
+  @Roles('admin', 'coordinator')
+  async duplicates(@CurrentUser() user: User, @Param('id') id: string) {
+    return new StreamableFile(Buffer.from(await this.dedupe.duplicatesCsv(user, id)), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="duplicates-${id}.csv"`,
+    });
+  }
+}
