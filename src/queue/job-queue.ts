@@ -36,8 +36,9 @@ export class JobQueue {
           name: 'dedupe',
           queueName: 'dedupe',
           data: { batchId },
-          opts: jobOptions({ jobId: jobId('dedupe', batchId) }),
-          children: [{ name: 'parse', queueName: 'parse', data: { batchId }, opts: jobOptions({ jobId: jobId('parse', batchId) }) }],
+          // A stage that gives up fails the stages after it, instead of leaving them waiting forever.
+          opts: jobOptions({ jobId: jobId('dedupe', batchId), failParentOnFailure: true }),
+          children: [{ name: 'parse', queueName: 'parse', data: { batchId }, opts: jobOptions({ jobId: jobId('parse', batchId), failParentOnFailure: true }) }],
         },
       ],
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
-import { openRecords } from '../../src/modules/ingest/file-reader';
+import { openRecords, readFailure } from '../../src/modules/ingest/file-reader';
 import { ParseFailure } from '../../src/modules/ingest/parse-failure';
 
 const EXPORT_ADVICE = 'Export the signatures as CSV or XLSX and upload that file.';
@@ -29,10 +29,11 @@ async function readAll(path: string) {
   return { format: source.format, encoding: source.encoding, delimiter: source.delimiter, records, bytesRead };
 }
 
+/** The error a consumer ends up with, after `readFailure` as ParseService applies it. */
 async function failure(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
     () => undefined,
-    (e: unknown) => e,
+    (e: unknown) => readFailure(e),
   );
   expect(error).toBeInstanceOf(ParseFailure);
   return (error as ParseFailure).message;
@@ -219,6 +220,11 @@ describe('openRecords: files that are not exports', () => {
 });
 
 describe('openRecords: XLSX', () => {
+  const EMPTY_FIRST_SHEET =
+    'The first sheet of the workbook is empty. Put the signatures on the first sheet, with the column names in the first row, and upload the workbook again.';
+  const UNREADABLE =
+    'The workbook could not be read: it looks damaged or incomplete. Open it in Excel or LibreOffice, save it again as .xlsx (or export it as CSV) and upload the new file.';
+
   it('reads the first sheet as text, aligned by column, skipping blank rows', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Signatures');
@@ -233,7 +239,7 @@ describe('openRecords: XLSX', () => {
     ]);
     sheet.getRow(3).getCell(1).font = { bold: true }; // a formatted cell without a value: still a blank row
     sheet.getRow(4).values = ['Bo', 'Li', { formula: 'LOWER("BO@EXAMPLE.ORG")', result: 'bo@example.org' }, 98765, new Date(Date.UTC(2024, 2, 6)), true];
-    sheet.getRow(5).values = ['Chen', null, null, 1e21, null, 0.25];
+    sheet.getRow(5).values = ['Chen', null, null, 1e21, null, 0.25, 1e-7];
     sheet.getRow(5).getCell(8).font = { italic: true }; // a trailing formatted empty cell
     workbook.addWorksheet('Summary').addRow(['Total', 3]);
     const path = join(dir, 'signatures.xlsx');
@@ -249,27 +255,31 @@ describe('openRecords: XLSX', () => {
         ['First name', 'Last name', 'Email', 'Postcode', 'Signed at', 'Note'],
         ['Ana', 'de Vries', 'ana@example.org', '1234', '2024-03-05T14:30:00', 'first'],
         ['Bo', 'Li', 'bo@example.org', '98765', '2024-03-06', 'true'],
-        ['Chen', '', '', '1000000000000000000000', '', '0.25'],
+        ['Chen', '', '', '1000000000000000000000', '', '0.25', '0.0000001'],
       ],
       bytesRead: (await stat(path)).size,
     });
     expect(await exceljsTempFiles()).toEqual(tempFilesBefore);
   });
 
-  it('takes the first tab, not the first sheet file, and reads shared strings written before the sheets', async () => {
-    const path = await fixture(
-      'tabs.xlsx',
-      storedZip({
-        'xl/workbook.xml': workbookXml('<sheet name="Signatures" sheetId="2" r:id="rId2"/><sheet name="Old" sheetId="1" r:id="rId1"/>'),
-        'xl/_rels/workbook.xml.rels': WORKBOOK_RELS,
-        'xl/sharedStrings.xml': `<sst xmlns="${MAIN_NS}"><si><t>Name</t></si><si><t>Email</t></si><si><r><t xml:space="preserve">Zoë </t></r><r><rPr><b/></rPr><t>Ng</t></r></si></sst>`,
-        'xl/worksheets/sheet1.xml': worksheetXml('<row r="1"><c r="A1" t="inlineStr"><is><t>old</t></is></c></row>'),
-        'xl/worksheets/sheet2.xml': worksheetXml(
-          '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
-            '<row r="4"><c r="A4" t="s"><v>2</v></c><c r="C4" t="inlineStr"><is><t>x</t></is></c></row>',
-        ),
-      }),
-    );
+  // Spreadsheet programs store the parts in different orders. On its own, exceljs's streaming reader dropped
+  // the entries after the first sheet file of these small zips (exceljs#3064): the first tab, and in the
+  // second order the shared strings too.
+  it.each([
+    ['shared strings before the sheets', ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml']],
+    ['shared strings after the sheets', ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml', 'xl/sharedStrings.xml']],
+  ])('takes the first tab, not the first sheet file, with %s', async (_, order) => {
+    const parts: Record<string, string> = {
+      'xl/workbook.xml': workbookXml('<sheet name="Signatures" sheetId="2" r:id="rId2"/><sheet name="Old" sheetId="1" r:id="rId1"/>'),
+      'xl/_rels/workbook.xml.rels': WORKBOOK_RELS,
+      'xl/sharedStrings.xml': `<sst xmlns="${MAIN_NS}"><si><t>Name</t></si><si><t>Email</t></si><si><r><t xml:space="preserve">Zoë </t></r><r><rPr><b/></rPr><t>Ng</t></r></si></sst>`,
+      'xl/worksheets/sheet1.xml': worksheetXml('<row r="1"><c r="A1" t="inlineStr"><is><t>old</t></is></c></row>'),
+      'xl/worksheets/sheet2.xml': worksheetXml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+          '<row r="4"><c r="A4" t="s"><v>2</v></c><c r="C4" t="inlineStr"><is><t>x</t></is></c></row>',
+      ),
+    };
+    const path = await fixture('tabs.xlsx', storedZip(Object.fromEntries(order.map((name) => [name, parts[name]]))));
     expect((await readAll(path)).records).toEqual([
       ['Name', 'Email'],
       ['Zoë Ng', '', 'x'],
@@ -282,24 +292,35 @@ describe('openRecords: XLSX', () => {
     workbook.addWorksheet('Data').addRow(['name', 'email']);
     const path = join(dir, 'empty-first.xlsx');
     await workbook.xlsx.writeFile(path);
-    expect(await failure(readAll(path))).toBe(
-      'The first sheet of the workbook is empty. Put the signatures on the first sheet, with the column names in the first row, and upload the workbook again.',
-    );
+    expect(await failure(readAll(path))).toBe(EMPTY_FIRST_SHEET);
   });
 
   it('fails when the workbook has no sheet', async () => {
     const path = await fixture('no-sheet.xlsx', storedZip({ 'xl/workbook.xml': workbookXml(''), 'xl/_rels/workbook.xml.rels': WORKBOOK_RELS }));
-    expect(await failure(readAll(path))).toMatch(/^The first sheet of the workbook is empty\./);
+    expect(await failure(readAll(path))).toBe(EMPTY_FIRST_SHEET);
   });
 
-  it('fails on a damaged workbook', async () => {
+  it('fails on a cut-off workbook', async () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('Signatures').addRow(['name', 'email']);
     const whole = Buffer.from(await workbook.xlsx.writeBuffer());
     const path = await fixture('cut-off.xlsx', whole.subarray(0, Math.floor(whole.length / 2)));
-    expect(await failure(readAll(path))).toBe(
-      'The workbook could not be read: it looks damaged or incomplete. Open it in Excel or LibreOffice, save it again as .xlsx (or export it as CSV) and upload the new file.',
+    expect(await failure(readAll(path))).toBe(UNREADABLE);
+  });
+
+  it('fails on a workbook whose sheet is not XML', async () => {
+    const path = await fixture(
+      'broken-sheet.xlsx',
+      storedZip({
+        'xl/workbook.xml': workbookXml('<sheet name="Signatures" sheetId="1" r:id="rId1"/>'),
+        'xl/_rels/workbook.xml.rels': WORKBOOK_RELS,
+        'xl/worksheets/sheet1.xml': worksheetXml('<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></rowx>'),
+      }),
     );
+    const tempFilesBefore = await exceljsTempFiles();
+    expect(await failure(readAll(path))).toBe(UNREADABLE);
+    // exceljs keeps its temporary copy of a sheet it failed on until the process exits: a known leak, tidied here.
+    for (const name of await exceljsTempFiles()) if (!tempFilesBefore.includes(name)) await rm(join(tmpdir(), name));
   });
 
   it('cleans up after exceljs when the consumer stops early', async () => {

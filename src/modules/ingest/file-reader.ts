@@ -23,7 +23,7 @@ type CsvEncoding = 'utf-8' | 'utf-8 (BOM)' | 'utf-16le' | 'utf-16be' | 'windows-
 /** Enough to recognise the format and to hold the header line the delimiter is guessed from. */
 const SAMPLE_BYTES = 64 * 1024;
 
-export const EMPTY_FILE = 'The file is empty. Export the signatures again and upload the new file.';
+const EMPTY_FILE = 'The file is empty. Export the signatures again and upload the new file.';
 const EXPORT_ADVICE = 'Export the signatures as CSV or XLSX and upload that file.';
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
@@ -150,18 +150,20 @@ function transcoder(encoding: CsvEncoding, onBytes?: (bytesRead: number) => void
 }
 
 function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, onBytes?: (bytesRead: number) => void): Readable {
-  const records = new CsvRecords({ delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+  const records = new Parser({ delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
   // Errors reach the consumer through `records`, which pipeline destroys with the first error of any stage;
   // a consumer that destroys `records` closes the file in turn.
   pipeline(createReadStream(path), transcoder(encoding, onBytes), records, () => undefined);
   return records;
 }
 
-/** csv-parse's stream, except that its errors come out as ParseFailure: a broken file fails the batch instead of retrying. */
-class CsvRecords extends Parser {
-  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    super._destroy(error instanceof CsvError ? csvFailure(error) : error, done);
-  }
+/**
+ * What a consumer of `records` should throw: a broken CSV becomes a ParseFailure (the batch fails with a
+ * message instead of being retried). Converted here, at the consumer, because a stream reports the error it
+ * was first destroyed with, so a stream stage cannot reliably swap it.
+ */
+export function readFailure(error: unknown): unknown {
+  return error instanceof CsvError ? csvFailure(error) : error;
 }
 
 function csvFailure(error: CsvError): ParseFailure {

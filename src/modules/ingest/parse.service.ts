@@ -15,7 +15,7 @@ import { Batch } from './batch.entity';
 import { BatchesRepository } from './batches.repository';
 import { batchFiles } from './batch-files';
 import { ParseFailure } from './parse-failure';
-import { openRecords } from './file-reader';
+import { openRecords, readFailure } from './file-reader';
 import { RowRules } from './row-normaliser';
 import { COPY_SIGNATURES_SQL, RowCounts, RowStream } from './row-stream';
 import { toLuxonFormat } from './signed-at';
@@ -99,7 +99,7 @@ export class ParseService {
     } catch (error) {
       rejections.destroy();
       await runner.rollbackTransaction();
-      throw error;
+      throw readFailure(error);
     } finally {
       await runner.release();
     }

@@ -9,7 +9,7 @@ import { assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { parseMappingField } from './batch.dto';
-import { openRecords } from './file-reader';
+import { openRecords, readFailure } from './file-reader';
 import { ParseFailure } from './parse-failure';
 import { ParseService } from './parse.service';
 import { RowStream } from './row-stream';
@@ -63,7 +63,8 @@ export class PreviewService {
         ...rows.counts,
         sample: rows.sample,
       };
-    } catch (error) {
+    } catch (caught) {
+      const error = readFailure(caught);
       if (error instanceof ParseFailure) throw new DomainError(422, 'unreadable_file', error.message);
       throw error;
     } finally {
