@@ -54,6 +54,14 @@ export function parseMappingField(raw: string | undefined): Partial<Record<Canon
   return value as Partial<Record<CanonicalField, string>>;
 }
 
+/** How to read an upload: what it says, else the section's saved preset. */
+export function readingOptions(fields: Record<string, string>, preset: { presetMapping: Record<string, string> | null; presetDateFormat: string | null }) {
+  return {
+    mapping: parseMappingField(fields.mapping) ?? (preset.presetMapping as Partial<Record<CanonicalField, string>> | null),
+    dateFormat: fields.dateFormat?.trim() || preset.presetDateFormat,
+  };
+}
+
 export interface TallyInput {
   kind: 'tally';
   count: number;

@@ -9,7 +9,7 @@ import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Batch } from './batch.entity';
-import { batchView, BatchView, parseMappingField, parseTallyBody } from './batch.dto';
+import { batchView, BatchView, parseTallyBody, readingOptions } from './batch.dto';
 import { batchFiles } from './batch-files';
 import { BatchesRepository } from './batches.repository';
 import { resolveCountry } from './country';
@@ -44,9 +44,8 @@ export class BatchesService {
     const section = await this.campaigns.section(campaign, sectionCode);
     const upload = await receive();
     try {
-      // What the upload says, else the section's saved preset; `savePreset=true` makes this upload's the preset.
-      const mapping = parseMappingField(upload.fields.mapping) ?? section.presetMapping;
-      const dateFormat = upload.fields.dateFormat?.trim() || section.presetDateFormat;
+      // `savePreset=true` makes this upload's mapping and date format the section's preset.
+      const { mapping, dateFormat } = readingOptions(upload.fields, section);
       if (upload.fields.savePreset === 'true') {
         await this.campaignsRepository.savePreset(section.id, { presetMapping: mapping, presetDateFormat: dateFormat });
       }

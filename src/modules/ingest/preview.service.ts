@@ -8,7 +8,7 @@ import { FileStore } from '../../storage/file-store';
 import { assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { parseMappingField } from './batch.dto';
+import { readingOptions } from './batch.dto';
 import { openRecords, readFailure } from './file-reader';
 import { ParseFailure } from './parse-failure';
 import { ParseService } from './parse.service';
@@ -36,8 +36,7 @@ export class PreviewService {
     const section = await this.campaigns.section(campaign, sectionCode);
     const upload = await receive();
     try {
-      const mapping = parseMappingField(upload.fields.mapping) ?? section.presetMapping;
-      const dateFormat = upload.fields.dateFormat?.trim() || section.presetDateFormat;
+      const { mapping, dateFormat } = readingOptions(upload.fields, section);
       const source = await openRecords(this.files.path(upload.tempKey));
       const discard = () => new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() });
       const rejections = stringify();
