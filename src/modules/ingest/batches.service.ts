@@ -7,7 +7,9 @@ import { FileStore } from '../../storage/file-store';
 import { assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { Section } from '../campaigns/section.entity';
 import { Batch } from './batch.entity';
 import { batchView, BatchView, parseTallyBody, readingOptions } from './batch.dto';
 import { batchFiles } from './batch-files';
@@ -38,10 +40,7 @@ export class BatchesService {
     sectionCode: string,
     receive: () => Promise<ReceivedUpload>,
   ): Promise<{ created: boolean; batch: BatchView }> {
-    // Checked before a byte is stored: a refused upload must not fill the disk.
-    assertSectionAccess(user, sectionCode);
-    const campaign = await this.campaigns.bySlug(slug);
-    const section = await this.campaigns.section(campaign, sectionCode);
+    const { campaign, section } = await this.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
       // `savePreset=true` makes this upload's mapping and date format the section's preset.
@@ -77,6 +76,13 @@ export class BatchesService {
     } finally {
       await this.files.remove(upload.tempKey); // no-op once moved
     }
+  }
+
+  /** Where an upload goes, checked before a byte of it is stored: a refused upload must not fill the disk. */
+  async uploadTarget(user: User, slug: string, sectionCode: string): Promise<{ campaign: Campaign; section: Section }> {
+    assertSectionAccess(user, sectionCode);
+    const campaign = await this.campaigns.bySlug(slug);
+    return { campaign, section: await this.campaigns.section(campaign, sectionCode) };
   }
 
   /** A count of paper signatures: counted in the headline total, never merged with online signers. */

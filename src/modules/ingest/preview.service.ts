@@ -5,10 +5,9 @@ import { stringify } from 'csv-stringify';
 import { DomainError } from '../../common/errors';
 import { Clock } from '../../common/clock';
 import { FileStore } from '../../storage/file-store';
-import { assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
-import { CampaignsService } from '../campaigns/campaigns.service';
 import { readingOptions } from './batch.dto';
+import { BatchesService } from './batches.service';
 import { openRecords, readFailure } from './file-reader';
 import { ParseFailure } from './parse-failure';
 import { ParseService } from './parse.service';
@@ -24,16 +23,14 @@ const SAMPLE_ROWS = 20;
 @Injectable()
 export class PreviewService {
   constructor(
-    private readonly campaigns: CampaignsService,
+    private readonly batches: BatchesService,
     private readonly parse: ParseService,
     private readonly files: FileStore,
     private readonly clock: Clock,
   ) {}
 
   async preview(user: User, slug: string, sectionCode: string, receive: () => Promise<ReceivedUpload>) {
-    assertSectionAccess(user, sectionCode);
-    const campaign = await this.campaigns.bySlug(slug);
-    const section = await this.campaigns.section(campaign, sectionCode);
+    const { campaign, section } = await this.batches.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
       const { mapping, dateFormat } = readingOptions(upload.fields, section);
