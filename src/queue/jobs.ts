@@ -17,17 +17,7 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 export type QueueName = 'parse' | 'dedupe' | 'aggregate' | 'maintenance';
 
-/** Which queue carries each job. */
-export const QUEUE_OF: { [N in JobName]: QueueName } = {
-  parse: 'parse',
-  dedupe: 'dedupe',
-  aggregate: 'aggregate',
-  reconcile: 'maintenance',
-};
 export const QUEUE_NAMES: readonly QueueName[] = ['parse', 'dedupe', 'aggregate', 'maintenance'];
-
-/** A job as a handler sees it: a name and its typed payload. */
-export type TypedJob = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
 
 /**
  * Job ids derive from business keys, so enqueuing the same stage twice cannot run it twice.

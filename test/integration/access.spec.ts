@@ -104,6 +104,7 @@ describe('access and campaign import', () => {
       const good = campaignDefinition({ slug: 'import-test' });
       const doc = {
         ...good,
+        deliveryPoints: [{ ...good.deliveryPoints[0], hostCountry: 'XX' }, ...good.deliveryPoints.slice(1)],
         sections: [good.sections[0], { ...good.sections[1], petition: 'XX' }, { ...good.sections[2], country: 'France' }],
         routing: [...good.routing, { country: 'BR', deliveryPoint: 'BRASILIA' }],
       };
@@ -112,6 +113,7 @@ describe('access and campaign import', () => {
       expect(res.body.message).toContain('sections.1.petition');
       expect(res.body.message).toContain('"XX"');
       expect(res.body.message).toContain('sections.2.country');
+      expect(res.body.message).toContain('deliveryPoints.0.hostCountry: is not a country');
       expect(res.body.message).toContain('routing.3.deliveryPoint');
       expect(res.body.message).toContain('"BRASILIA"');
       await t.http.get('/api/campaigns/import-test').set(auth(admin)).expect(404);

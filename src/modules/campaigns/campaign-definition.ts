@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../common/errors';
+import { isKnownCountryCode } from '../ingest/country';
 import { DELIVERY_POINT_KINDS } from './delivery-point.entity';
 
 /** The `campaign.json` document (DESIGN.md "Vocabulary"). Plain data, validated before anything is written. */
 
-const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code in capitals, e.g. "NL"');
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code in capitals, e.g. "NL"')
+  .refine(isKnownCountryCode, 'is not a country: use an ISO 3166 alpha-2 code, e.g. "NL"');
 const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "-" and "_"');
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. "2017-06-02T11:00:00+02:00"' });
 const isTimezone = (tz: string) => {

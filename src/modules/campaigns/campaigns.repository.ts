@@ -45,10 +45,6 @@ export class CampaignsRepository {
     await this.dataSource.getRepository(Section).update({ id: sectionId }, preset);
   }
 
-  sections(campaignId: number): Promise<Section[]> {
-    return this.dataSource.getRepository(Section).findBy({ campaignId });
-  }
-
   routingRules(campaignId: number): Promise<RoutingRule[]> {
     return this.dataSource.getRepository(RoutingRule).findBy({ campaignId });
   }

@@ -2,9 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { Batch, BatchStatus } from './batch.entity';
 
-/** Statuses in which a batch is still moving through the pipeline. */
-export const IN_PROGRESS: BatchStatus[] = ['queued', 'parsing', 'deduplicating', 'aggregating'];
-
 @Injectable()
 export class BatchesRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -58,9 +55,5 @@ export class BatchesRepository {
   /** Marks a batch failed with a message for the coordinator; nothing of it is (or will be) counted. */
   async fail(id: string, message: string): Promise<void> {
     await this.dataSource.manager.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
-  }
-
-  listForCampaign(campaignId: number, sectionId?: number): Promise<Batch[]> {
-    return this.dataSource.manager.find(Batch, { where: { campaignId, ...(sectionId ? { sectionId } : {}) }, order: { seq: 'ASC' } });
   }
 }

@@ -17,7 +17,3 @@ export function sniffDelimiter(sample: string): Delimiter {
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
   return best;
 }
-
-export function describeDelimiter(d: Delimiter): string {
-  return d === '\t' ? 'tab' : d;
-}
