@@ -1,4 +1,3 @@
-import { CampaignDefinition } from '../../src/modules/campaigns/campaign-definition';
 import { campaignDefinition, csv, people, SignerRow } from '../support/builders';
 import { TestApp } from '../support/test-app';
 
@@ -9,7 +8,6 @@ import { TestApp } from '../support/test-app';
 describe('dedupe: every person counts once, where they signed first', () => {
   let t: TestApp;
   let admin: string;
-  let campaigns = 0;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -19,11 +17,6 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
   const auth = (token = admin) => ({ Authorization: `Bearer ${token}` });
 
-  const newCampaign = async (overrides: Partial<CampaignDefinition> = {}) => {
-    const slug = `dedupe-${++campaigns}`;
-    await t.http.put(`/api/campaigns/${slug}`).set(auth()).send(campaignDefinition({ slug, ...overrides })).expect(200);
-    return slug;
-  };
   const upload = (slug: string, section: string, body: string) =>
     t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(body), 'export.csv');
   /** Uploads a file and waits until it is counted. */
@@ -46,7 +39,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     const later = { first: 'Petra', last: 'Both', email: 'Petra.Both@Example.org', signed: '2017-05-05T10:00:00Z' };
 
     it('earlier signature uploaded first: the later one is a duplicate and changes nothing', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       const nl = await ingest(slug, 'NL', [earlier, ...people(2, 'nl-only')]);
       const de = await ingest(slug, 'DE', [later, ...people(3, 'de-only')]);
 
@@ -60,7 +53,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     });
 
     it('earlier signature uploaded second: the attribution moves to it', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       const de = await ingest(slug, 'DE', [later, ...people(3, 'de-only')]);
       const afterDe = await totals(slug);
       expect(online(afterDe.bySection, 'section')).toEqual({ DE: 4 });
@@ -80,7 +73,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
   });
 
   it('normalises e-mail addresses across sections: gmail dots and googlemail.com, +tags, case and spaces', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const nl = await ingest(slug, 'NL', [
       { first: 'John', last: 'Doe', email: 'john.doe@gmail.com', signed: '2017-05-01T10:00:00Z' },
       { first: 'Maria', last: 'Silva', email: 'maria.silva@example.org', signed: '2017-05-01T11:00:00Z' },
@@ -109,7 +102,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
   });
 
   it('without an e-mail, name + country + postcode identify a person; a different postcode is another person', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const nl = await ingest(slug, 'NL', [
       { first: 'Jan', last: 'Jansen', country: 'NL', postcode: '1234 AB', signed: '2017-05-01T10:00:00Z' },
       { first: 'Jan', last: 'Jansen', country: 'NL', postcode: '9999 ZZ', signed: '2017-05-01T11:00:00Z' },
@@ -129,7 +122,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
   describe('retracting a batch (invariant 4)', () => {
     it('brings back the signers it shadowed, is idempotent, and the file can be uploaded again', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       const shared = { first: 'Sam', last: 'Shared', email: 'sam@example.org' };
       const fileA = csv([{ ...shared, signed: '2017-05-01T10:00:00Z' }, ...people(2, 'a-only', '2017-05-01T12:00:00Z')]);
       const a = await upload(slug, 'NL', fileA).expect(202);
@@ -160,7 +153,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     });
 
     it('falls back to the next-earliest signature, and retracting a shadowed batch moves nobody', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       const kim = { first: 'Kim', last: 'Three', email: 'kim@example.org' };
       const a = await ingest(slug, 'NL', [{ ...kim, signed: '2017-05-01T10:00:00Z' }]);
       const b = await ingest(slug, 'DE', [{ ...kim, signed: '2017-05-03T10:00:00Z' }, ...people(1, 'b-only')]);
@@ -178,7 +171,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     });
 
     it('signers nobody else had stop counting', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       await ingest(slug, 'NL', people(4, 'stays'));
       const wrong = await ingest(slug, 'DE', people(5, 'wrong-file'));
       expect((await totals(slug)).online).toBe(9);
@@ -194,7 +187,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
   });
 
   it('two overlapping batches uploaded at the same time count each person exactly once', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const shared = people(500, 'shared', '2017-05-01T10:00:00Z');
     const nlFile = csv([...people(1500, 'nl', '2017-05-02T10:00:00Z'), ...shared]);
     const deFile = csv([...shared.map((p) => ({ ...p, email: p.email!.toUpperCase() })), ...people(1500, 'de', '2017-05-03T10:00:00Z')]);
@@ -220,7 +213,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
   it('routes each signer: (country, region) rule, then country rule, then section default, then campaign default', async () => {
     const base = campaignDefinition();
     const geneva = { code: 'GENEVA', kind: 'other' as const, hostCountry: 'CH', city: 'Geneva', address: 'Rue 1', addressee: 'The Representative', language: 'en' };
-    const slug = await newCampaign({ defaultDeliveryPoint: 'GENEVA', deliveryPoints: [...base.deliveryPoints, geneva] });
+    const slug = await t.newCampaign(admin, { defaultDeliveryPoint: 'GENEVA', deliveryPoints: [...base.deliveryPoints, geneva] });
     const who = (i: number, extra: Partial<SignerRow>): SignerRow => ({ first: 'P', last: `Routed${i}`, email: `routed${i}@example.org`, signed: '2017-05-01T10:00:00Z', ...extra });
 
     await ingest(slug, 'NL', [

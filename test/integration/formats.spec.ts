@@ -9,7 +9,6 @@ import { TestApp } from '../support/test-app';
 describe('formats sections actually export', () => {
   let t: TestApp;
   let admin: string;
-  let campaigns = 0;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -17,12 +16,6 @@ describe('formats sections actually export', () => {
   });
   afterAll(() => t.close());
 
-  const auth = { Authorization: '' };
-  const newCampaign = async () => {
-    const slug = `formats-${++campaigns}`;
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition({ slug })).expect(200);
-    return slug;
-  };
   const upload = async (slug: string, section: string, file: Buffer, name: string, fields: Record<string, string> = {}) => {
     let req = t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set('Authorization', `Bearer ${admin}`);
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
@@ -30,10 +23,9 @@ describe('formats sections actually export', () => {
     return t.waitForBatch(admin, res.body.id);
   };
   const counters = (b: any) => ({ status: b.status, rows: b.rows, accepted: b.accepted, rejected: b.rejected, duplicatesInBatch: b.duplicatesInBatch, duplicatesExisting: b.duplicatesExisting, counted: b.counted });
-  void auth;
 
   it('Dutch Excel CSV: semicolons, BOM, CRLF, Dutch headers', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const text = [
       'Voornaam;Achternaam;E-mailadres;Land;Postcode;Woonplaats;Datum',
       'Anneke;de Vries;anneke@example.nl;Nederland;1234 AB;Utrecht;2017-05-01',
@@ -46,7 +38,7 @@ describe('formats sections actually export', () => {
   });
 
   it('francophone Canadian export in Windows-1252 with Prénom;Nom;Courriel', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const text = 'Prénom;Nom;Courriel;Pays\nAndré;Bélanger;andre@example.ca;Canada\nHélène;Côté;helene@example.ca;CA\n';
     const done = await upload(slug, 'FR', Buffer.from(text, 'latin1'), 'signataires.csv');
     expect(counters(done)).toEqual({ status: 'done', rows: 2, accepted: 2, rejected: 0, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 2 });
@@ -55,7 +47,7 @@ describe('formats sections actually export', () => {
   });
 
   it('Taiwanese export with a single 姓名 column, and a duplicate of a person from another section', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     await upload(slug, 'NL', Buffer.from(csv([{ first: 'Mei', last: 'Lin', email: 'mei.lin@gmail.com', signed: '2017-05-01T00:00:00Z' }])), 'nl.csv');
     const text = '姓名,電子郵件,國家\n王小明,xiaoming@example.tw,台灣\n林美,meilin@googlemail.com,Taiwan\n';
     const done = await upload(slug, 'DE', Buffer.from(text), 'tw.csv');
@@ -63,7 +55,7 @@ describe('formats sections actually export', () => {
   });
 
   it('UTF-16 with BOM, tab-delimited, and a pipe-delimited file with a quoted multi-line field', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const tsv = 'Full name\tEmail\tCity\nЮлия Иванова\tyulia@example.ru\tМосква\nΓιώργος Παπαδόπουλος\tgiorgos@example.gr\tΑθήνα\n';
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
     expect(counters(await upload(slug, 'DE', utf16, 'export.txt'))).toMatchObject({ status: 'done', rows: 2, accepted: 2, counted: 2 });
@@ -76,7 +68,7 @@ describe('formats sections actually export', () => {
   });
 
   it('XLSX (first sheet), with dates, numeric postcodes and hyperlinked e-mails', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Signatures');
     sheet.addRow(['Vorname', 'Nachname', 'E-Mail', 'PLZ', 'Ort', 'Datum']);
@@ -92,7 +84,7 @@ describe('formats sections actually export', () => {
   });
 
   it('an explicit mapping and date format, saved as the section preset and used by the next upload', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const odd = (rows: string[]) => Buffer.from(['Wie,Waar,Contact,Wanneer', ...rows].join('\n'));
     const fields = { mapping: JSON.stringify({ full_name: 'Wie', city: 'Waar', email: 'Contact', signed_at: 'Wanneer' }), dateFormat: 'DD/MM/YYYY', savePreset: 'true' };
     const first = await upload(slug, 'NL', odd(['Sanne Bakker,Leiden,sanne@example.nl,31/05/2017']), 'a.csv', fields);
@@ -106,7 +98,7 @@ describe('formats sections actually export', () => {
   });
 
   it('explains every duplicate: which batch and row it matched', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const first = await upload(slug, 'NL', Buffer.from(csv(people(3, 'dup'))), 'nl.csv');
     const second = await upload(slug, 'DE', Buffer.from(csv([...people(1, 'dup', '2017-05-20T00:00:00Z'), ...people(2, 'other'), people(2, 'other')[1]])), 'de.csv');
     const report = await t.http.get(`/api/batches/${second.id}/duplicates.csv`).set('Authorization', `Bearer ${admin}`).expect(200);

@@ -2,14 +2,13 @@ import { request as httpRequest, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DedupeService } from '../../src/modules/dedupe/dedupe.service';
-import { campaignDefinition, csv, people, SignerRow } from '../support/builders';
+import { csv, people, SignerRow } from '../support/builders';
 import { sleep, TestApp } from '../support/test-app';
 
 /** Totals as the campaign lead and coordinators see them (DESIGN.md "Totals", invariant 3). */
 describe('totals: tallies, shares, breakdowns, reconciliation and live updates', () => {
   let t: TestApp;
   let admin: string;
-  let campaigns = 0;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -19,11 +18,6 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
   const auth = (token = admin) => ({ Authorization: `Bearer ${token}` });
 
-  const newCampaign = async () => {
-    const slug = `totals-${++campaigns}`;
-    await t.http.put(`/api/campaigns/${slug}`).set(auth()).send(campaignDefinition({ slug })).expect(200);
-    return slug;
-  };
   const upload = (slug: string, section: string, rows: SignerRow[]) =>
     t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(csv(rows)), 'export.csv');
   const ingest = async (slug: string, section: string, rows: SignerRow[]) => {
@@ -44,7 +38,7 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
   describe('tallies of paper signatures', () => {
     it('add to the total and to offline only, and show in the section and delivery point breakdowns', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       await ingest(slug, 'NL', people(3, 'online'));
 
       const created = await tally(slug, 'NL', { count: 120, country: 'NL', note: 'Pride march, Amsterdam' }).expect(202);
@@ -62,14 +56,14 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
     });
 
     it('with an unknown country is refused with a message naming it', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       const refused = await tally(slug, 'NL', { count: 10, country: 'Atlantis', note: 'x' }).expect(400);
       expect(refused.body).toMatchObject({ statusCode: 400, error: 'invalid_tally', message: expect.stringContaining('Atlantis') });
       expect(await totals(slug)).toMatchObject({ total: 0, offline: 0 });
     });
 
     it('stop counting when retracted', async () => {
-      const slug = await newCampaign();
+      const slug = await t.newCampaign(admin);
       await ingest(slug, 'NL', people(2, 'online'));
       const keep = await tally(slug, 'NL', { count: 40, country: 'NL', note: 'market' }).expect(202);
       const wrong = await tally(slug, 'NL', { count: 400, country: 'NL', note: 'typo: was 40' }).expect(202);
@@ -84,7 +78,7 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
   });
 
   it("a coordinator sees only their own section's share", async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     await ingest(slug, 'NL', people(4, 'nl'));
     await ingest(slug, 'DE', people(6, 'de'));
     await tally(slug, 'DE', { count: 50, country: 'DE', note: 'paper' }).expect(202);
@@ -99,7 +93,7 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
   });
 
   it('every breakdown sums to the online total after a mixed day, and totals.csv agrees', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     const spread = (n: number, prefix: string, extra: Partial<SignerRow>) =>
       people(n, prefix, '2017-05-01T20:00:00Z').map((p, i) => ({ ...p, signed: new Date(Date.parse('2017-05-01T20:00:00Z') + i * 7 * 3600_000).toISOString(), ...extra }));
     await ingest(slug, 'NL', [...spread(10, 'nl', {}), ...spread(4, 'au', { country: 'AU', region: 'NSW' }), ...spread(3, 'shared', { country: 'FR' })]);
@@ -126,7 +120,7 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
   });
 
   it('reconciliation finds drifted counters and repairs them', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     await ingest(slug, 'NL', people(5, 'nl'));
     await ingest(slug, 'DE', people(3, 'de'));
     const exact = await totals(slug);
@@ -153,7 +147,7 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
   });
 
   it('the live dashboard receives the totals, and new totals within 2 s of a batch finishing', async () => {
-    const slug = await newCampaign();
+    const slug = await t.newCampaign(admin);
     await ingest(slug, 'NL', people(2, 'before'));
     const stream = await openEventStream(t, `/api/campaigns/${slug}/events`, admin);
     try {

@@ -12,6 +12,8 @@ import { AppConfig } from '../../src/config/config';
 import { UsersService } from '../../src/modules/auth/users.service';
 import { QUEUE_NAMES } from '../../src/queue/jobs';
 import { redisConnectionOptions } from '../../src/queue/redis-connection';
+import { CampaignDefinition } from '../../src/modules/campaigns/campaign-definition';
+import { campaignDefinition } from './builders';
 import { databaseUrl, TEMPLATE_DATABASE, TEST_REDIS_URL, TEST_SERVER_URL } from './env';
 
 /** An isolated world for one test file: its own database, Redis prefix and file store. */
@@ -83,6 +85,8 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
 
 /** The API (with or without in-process workers) on an ephemeral port, plus helpers a test needs. */
 export class TestApp {
+  private campaigns = 0;
+
   private constructor(
     readonly world: TestWorld,
     readonly app: INestApplication,
@@ -97,6 +101,13 @@ export class TestApp {
 
   get http() {
     return request(this.app.getHttpServer());
+  }
+
+  /** Imports a fresh campaign (from the builder) and returns its slug, so a test's totals start at zero. */
+  async newCampaign(token: string, overrides: Partial<CampaignDefinition> = {}): Promise<string> {
+    const slug = `campaign-${++this.campaigns}`;
+    await this.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${token}`).send(campaignDefinition({ ...overrides, slug })).expect(200);
+    return slug;
   }
 
   /** Creates a user directly (as the CLI does) and returns its token. */
