@@ -1,0 +1,65 @@
+/** One signature as printed in a pack and in its CSV: the same cells in both, so the CSV's hash vouches for the list. */
+export interface ListRow {
+  number: number;
+  /** Null when the name must not be printed (no consent, or a withheld country). */
+  name: string | null;
+  city: string | null;
+  country: string;
+  signedAt: Date;
+}
+
+export interface PrintedRow {
+  number: string;
+  name: string;
+  withheld: boolean;
+  city: string;
+  country: string;
+  signedAt: string;
+}
+
+/** Formats list rows in the pack's language: country names from CLDR (Intl), dates as unambiguous ISO days. */
+export class SignatureListFormat {
+  private readonly countryNames: Intl.DisplayNames;
+  private readonly countryCache = new Map<string, string>();
+  private readonly day: Intl.DateTimeFormat;
+
+  constructor(
+    language: string,
+    timezone: string,
+    private readonly withheldText: string,
+  ) {
+    this.countryNames = new Intl.DisplayNames([language, 'en'], { type: 'region' });
+    // en-CA formats a date as YYYY-MM-DD, readable everywhere and not mistaken for month/day.
+    this.day = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  country(code: string): string {
+    let name = this.countryCache.get(code);
+    if (name === undefined) {
+      name = this.countryNames.of(code) ?? code;
+      this.countryCache.set(code, name);
+    }
+    return name;
+  }
+
+  print(row: ListRow): PrintedRow {
+    return {
+      number: String(row.number),
+      name: row.name ?? this.withheldText,
+      withheld: row.name === null,
+      city: row.city ?? '',
+      country: this.country(row.country),
+      signedAt: this.day.format(row.signedAt),
+    };
+  }
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula; a name like
+ * "=HYPERLINK(...)" must stay text. OWASP's advice: prefix such a cell with a single quote.
+ */
+export function neutraliseFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}

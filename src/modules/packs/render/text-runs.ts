@@ -1,0 +1,100 @@
+import bidiFactory from 'bidi-js';
+import { FontBook, FontId } from './fonts';
+
+/** A piece of a line drawn with one font, in visual (left-to-right) order, ready for pdfkit. */
+export interface TextRun {
+  text: string;
+  font: FontId;
+}
+
+export interface VisualLine {
+  runs: TextRun[];
+  /** Characters no font has; they would print as empty boxes. Zero for every script the packs support. */
+  missing: number;
+  /** The line's base direction is right-to-left (it starts with Arabic or Hebrew): align it right. */
+  rtl: boolean;
+}
+
+const bidi = bidiFactory();
+const RTL_CHARACTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
+const INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
+const COMBINING_OR_NEUTRAL = /[\s\p{M}\p{P}\p{S}\p{Nd}]/u;
+
+/**
+ * Splits a line of text into font runs in visual order:
+ * - each character is drawn by the first font of `chain` that has it; marks, spaces, digits and punctuation
+ *   stay in the font of the run they are in when it has them, so a name is not chopped into needless runs;
+ * - right-to-left text (Arabic, Hebrew) is reordered with the Unicode bidi algorithm (bidi-js). Runs of an
+ *   RTL script are handed to fontkit in logical order (it shapes and reverses them itself); other runs at an
+ *   RTL level are reversed here. Mirrored characters (brackets) are swapped.
+ */
+export function visualLine(text: string, chain: FontId[], fonts: FontBook): VisualLine {
+  const characters = Array.from(text);
+  let missing = 0;
+  const fontOf: FontId[] = [];
+  for (const ch of characters) {
+    const codePoint = ch.codePointAt(0)!;
+    const previous = fontOf[fontOf.length - 1];
+    if (previous && COMBINING_OR_NEUTRAL.test(ch) && fonts.has(previous, codePoint)) {
+      fontOf.push(previous);
+      continue;
+    }
+    const font = chain.find((f) => fonts.has(f, codePoint));
+    if (!font && !INVISIBLE.test(ch)) missing++;
+    fontOf.push(font ?? chain[0]);
+  }
+
+  if (!RTL_CHARACTER.test(text)) return { runs: group(characters, fontOf, () => 0), missing, rtl: false };
+
+  const { levels, paragraphs } = bidi.getEmbeddingLevels(text, 'auto');
+  const mirrored = bidi.getMirroredCharactersMap(text, levels);
+  // bidi-js indexes UTF-16 code units; map each code point to the level of its first unit.
+  const unitIndex: number[] = [];
+  let unit = 0;
+  for (const ch of characters) {
+    unitIndex.push(unit);
+    unit += ch.length;
+  }
+  const mirroredCharacters = characters.map((ch, i) => mirrored.get(unitIndex[i]) ?? ch);
+  const runs = group(mirroredCharacters, fontOf, (i) => levels[unitIndex[i]]);
+  return { runs: reorder(runs), missing, rtl: (paragraphs[0]?.level ?? 0) % 2 === 1 };
+}
+
+interface LeveledRun extends TextRun {
+  level: number;
+}
+
+function group(characters: string[], fontOf: FontId[], levelOf: (i: number) => number): LeveledRun[] {
+  const runs: LeveledRun[] = [];
+  characters.forEach((ch, i) => {
+    const last = runs[runs.length - 1];
+    const level = levelOf(i);
+    if (last && last.font === fontOf[i] && last.level === level) last.text += ch;
+    else runs.push({ text: ch, font: fontOf[i], level });
+  });
+  return runs;
+}
+
+/** Rule L2 of the bidi algorithm on whole runs: from the highest level down, reverse each stretch at or above it. */
+function reorder(runs: LeveledRun[]): TextRun[] {
+  const highest = Math.max(...runs.map((r) => r.level));
+  const lowestOdd = Math.min(...runs.map((r) => r.level).filter((l) => l % 2 === 1));
+  let order = runs;
+  for (let level = highest; level >= lowestOdd; level--) {
+    const next: LeveledRun[] = [];
+    let stretch: LeveledRun[] = [];
+    for (const run of order) {
+      if (run.level >= level) stretch.push(run);
+      else {
+        next.push(...stretch.reverse(), run);
+        stretch = [];
+      }
+    }
+    order = [...next, ...stretch.reverse()];
+  }
+  return order.map((run) => ({
+    font: run.font,
+    // fontkit reverses runs of an RTL script by itself; anything else at an RTL level is reversed here.
+    text: run.level % 2 === 1 && !RTL_CHARACTER.test(run.text) ? Array.from(run.text).reverse().join('') : run.text,
+  }));
+}
