@@ -8,8 +8,10 @@ import { dataSourceOptions } from './database/data-source';
 import { AuthModule } from './modules/auth/auth.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { DedupeModule } from './modules/dedupe/dedupe.module';
+import { FreezeModule } from './modules/freeze/freeze.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
+import { PacksModule } from './modules/packs/packs.module';
 import { TotalsModule } from './modules/totals/totals.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
@@ -45,6 +47,8 @@ export class AppModule {
         IngestModule,
         DedupeModule,
         TotalsModule,
+        FreezeModule,
+        PacksModule,
         HealthModule,
         ...(options.workers ? [WorkersModule] : []),
       ],

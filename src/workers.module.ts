@@ -5,16 +5,18 @@ import { DedupeProcessor } from './modules/dedupe/dedupe.processor';
 import { ReconcileProcessor } from './modules/dedupe/reconcile.processor';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { ParseProcessor } from './modules/ingest/parse.processor';
+import { PacksModule } from './modules/packs/packs.module';
+import { PacksProcessor } from './modules/packs/packs.processor';
 import { AggregateProcessor } from './modules/totals/aggregate.processor';
 import { TotalsModule } from './modules/totals/totals.module';
 import { Processor, PROCESSORS } from './queue/processor';
 import { WorkersService } from './queue/workers.service';
 
-const processors = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor];
+const processors = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor, PacksProcessor];
 
 /** The pipeline's workers; imported by the API process (unless WORKERS_IN_API=false) and by the worker process. */
 @Module({
-  imports: [CampaignsModule, IngestModule, DedupeModule, TotalsModule],
+  imports: [CampaignsModule, IngestModule, DedupeModule, TotalsModule, PacksModule],
   providers: [...processors, { provide: PROCESSORS, inject: processors, useFactory: (...all: Processor[]) => all }, WorkersService],
 })
 export class WorkersModule {}

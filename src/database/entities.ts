@@ -5,6 +5,7 @@ import { Petition } from '../modules/campaigns/petition.entity';
 import { RoutingRule } from '../modules/campaigns/routing-rule.entity';
 import { Section } from '../modules/campaigns/section.entity';
 import { Batch } from '../modules/ingest/batch.entity';
+import { Pack } from '../modules/packs/pack.entity';
 
 /** Entities for ordinary reads and writes; the hot-path tables (signatures, signers, counts) use SQL. */
-export const ENTITIES = [Campaign, Petition, Section, DeliveryPoint, RoutingRule, User, Batch];
+export const ENTITIES = [Campaign, Petition, Section, DeliveryPoint, RoutingRule, User, Batch, Pack];

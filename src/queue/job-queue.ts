@@ -9,6 +9,7 @@ export const BATCH_FLOW = 'batch-flow';
 @Injectable()
 export class JobQueue {
   private readonly logger = new Logger(JobQueue.name);
+  private readonly queues: Queue[];
 
   constructor(
     @InjectFlowProducer(BATCH_FLOW) private readonly flows: FlowProducer,
@@ -16,12 +17,22 @@ export class JobQueue {
     @InjectQueue('dedupe') dedupe: Queue,
     @InjectQueue('aggregate') private readonly aggregate: Queue,
     @InjectQueue('maintenance') private readonly maintenance: Queue,
+    @InjectQueue('packs') private readonly packs: Queue,
   ) {
     // A connection error (Redis restarting, or a short-lived CLI closing mid-connect) must be logged, not crash
     // the process: ioredis reconnects by itself, and callers see failed commands as rejected promises.
     const logError = (error: Error) => this.logger.warn({ error: error.message }, 'queue connection error');
     flows.on('error', logError);
-    for (const queue of [parse, dedupe, aggregate, maintenance]) queue.on('error', logError);
+    this.queues = [parse, dedupe, aggregate, maintenance, packs];
+    for (const queue of this.queues) queue.on('error', logError);
+  }
+
+  /**
+   * Resolves once every queue's connection is up. A short-lived process (the CLI) waits for this before it
+   * closes: closing a connection that is still starting makes BullMQ emit an error nobody can catch.
+   */
+  async ready(): Promise<void> {
+    await Promise.all([this.flows.waitUntilReady(), ...this.queues.map((q) => q.waitUntilReady())]);
   }
 
   /** parse → dedupe → aggregate for one uploaded file. */
@@ -50,6 +61,11 @@ export class JobQueue {
    */
   async refreshTotals(campaignId: number, reason: string, batchId?: string): Promise<void> {
     await this.aggregate.add('aggregate', { campaignId, batchId }, jobOptions({ jobId: jobId('aggregate', reason) }));
+  }
+
+  /** One pack generation; the attempt is in the id so a failed pack can be asked for again. */
+  async generatePack(packId: string, attempt: number): Promise<void> {
+    await this.packs.add('pack', { packId }, jobOptions({ jobId: jobId('pack', packId, attempt), attempts: 3 }));
   }
 
   async reconcileNow(campaignId?: number): Promise<void> {

@@ -12,12 +12,14 @@ export interface JobPayloads {
   aggregate: { campaignId: number; batchId?: string };
   /** Full recount of the incrementally maintained counters, repaired when they differ. */
   reconcile: { campaignId?: number };
+  /** Renders one delivery point's hand-in pack (PDF volumes and signatures.csv). */
+  pack: { packId: string };
 }
 
 export type JobName = keyof JobPayloads;
-export type QueueName = 'parse' | 'dedupe' | 'aggregate' | 'maintenance';
+export type QueueName = 'parse' | 'dedupe' | 'aggregate' | 'maintenance' | 'packs';
 
-export const QUEUE_NAMES: readonly QueueName[] = ['parse', 'dedupe', 'aggregate', 'maintenance'];
+export const QUEUE_NAMES: readonly QueueName[] = ['parse', 'dedupe', 'aggregate', 'maintenance', 'packs'];
 
 /**
  * Job ids derive from business keys, so enqueuing the same stage twice cannot run it twice.

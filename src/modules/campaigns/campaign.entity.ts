@@ -45,6 +45,7 @@ export class Campaign {
   @Column({ name: 'withheld_countries', type: 'text', array: true, default: () => "'{}'" })
   withheldCountries: string[];
 
+  /** Set by the freeze for the day of action (packs and frozen totals then show the signers counted at that moment). */
   @Column({ name: 'frozen_at', type: 'timestamptz', nullable: true })
   frozenAt: Date | null;
 

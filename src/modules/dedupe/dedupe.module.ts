@@ -10,6 +10,6 @@ import { SignersRepository } from './signers.repository';
   imports: [CampaignsModule, IngestModule],
   controllers: [BatchSignersController],
   providers: [SignersRepository, DuplicatesRepository, DedupeService],
-  exports: [DedupeService],
+  exports: [DedupeService, SignersRepository],
 })
 export class DedupeModule {}

@@ -38,6 +38,18 @@ export interface Totals {
   bySection: ({ section: string } & Share)[];
   byDeliveryPoint: ({ deliveryPoint: string } & Share)[];
   byDay: { day: string; online: number }[];
+  /** The totals at the freeze for the day of action (what the packs show), or null before a freeze. */
+  frozen: FrozenTotals | null;
+  /** What changed since the freeze: batches that arrived (or were retracted) after it. */
+  afterFreeze: { total: number; online: number; offline: number } | null;
+}
+
+export type FrozenTotals = Pick<Totals, 'total' | 'online' | 'offline' | 'byCountry' | 'bySection' | 'byDeliveryPoint' | 'byDay'>;
+
+/** The counter cells and tallies copied at the freeze. */
+export interface FrozenCells {
+  cells: CountCell[];
+  tallies: TallyCell[];
 }
 
 export interface TotalsMeta {
@@ -48,7 +60,20 @@ export interface TotalsMeta {
   section?: string;
 }
 
-export function buildTotals(cells: CountCell[], tallies: TallyCell[], meta: TotalsMeta): Totals {
+/** Live totals, and the frozen ones beside them once the campaign is frozen (limited to `meta.section` if set). */
+export function buildTotals(cells: CountCell[], tallies: TallyCell[], meta: TotalsMeta, frozenCells: FrozenCells | null = null): Totals {
+  const live = breakdown(cells, tallies, meta);
+  if (!frozenCells) return live;
+  const inView = (cell: { section: string }) => !meta.section || cell.section === meta.section;
+  const { total, online, offline, byCountry, bySection, byDeliveryPoint, byDay } = breakdown(frozenCells.cells.filter(inView), frozenCells.tallies.filter(inView), meta);
+  return {
+    ...live,
+    frozen: { total, online, offline, byCountry, bySection, byDeliveryPoint, byDay },
+    afterFreeze: { total: live.total - total, online: live.online - online, offline: live.offline - offline },
+  };
+}
+
+function breakdown(cells: CountCell[], tallies: TallyCell[], meta: TotalsMeta): Totals {
   const online = sum(cells);
   const offline = sum(tallies);
   const total = online + offline;
@@ -69,6 +94,8 @@ export function buildTotals(cells: CountCell[], tallies: TallyCell[], meta: Tota
       .filter(([, online]) => online !== 0)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, online]) => ({ day, online })),
+    frozen: null,
+    afterFreeze: null,
   };
 }
 

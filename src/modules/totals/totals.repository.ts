@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CountCell, TallyCell } from './breakdown';
+import { CountCell, FrozenCells, TallyCell } from './breakdown';
 
 // Advisory lock namespace for "publishing one campaign's totals".
 const PUBLISH_LOCK_NAMESPACE = 727_100_003;
@@ -40,6 +40,12 @@ export class TotalsRepository {
         GROUP BY s.code, b.tally_country, b.tally_delivery_point_code`,
       [campaignId, sectionCode ?? null],
     );
+  }
+
+  /** The cells copied by the last freeze, or null when the campaign is not frozen. */
+  async frozenCells(campaignId: number): Promise<FrozenCells | null> {
+    const [row] = await this.dataSource.query('SELECT frozen_cells AS cells FROM campaigns WHERE id = $1', [campaignId]);
+    return row?.cells ?? null;
   }
 
   /** When the counted signatures last changed: the latest commit or retraction. */

@@ -74,11 +74,13 @@ export class TotalsService {
   }
 
   private async compute(campaign: Campaign, sectionCode?: string): Promise<Totals> {
-    const [cells, tallies, updatedAt] = await Promise.all([
+    const [cells, tallies, updatedAt, frozenCells] = await Promise.all([
       this.totals.countCells(campaign.id, sectionCode),
       this.totals.tallies(campaign.id, sectionCode),
       this.totals.lastChange(campaign.id),
+      this.totals.frozenCells(campaign.id),
     ]);
-    return buildTotals(cells, tallies, { campaign: campaign.slug, goal: campaign.goal, updatedAt, frozenAt: campaign.frozenAt, section: sectionCode });
+    const meta = { campaign: campaign.slug, goal: campaign.goal, updatedAt, frozenAt: campaign.frozenAt, section: sectionCode };
+    return buildTotals(cells, tallies, meta, frozenCells);
   }
 }

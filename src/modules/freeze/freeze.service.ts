@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { JobQueue } from '../../queue/job-queue';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { SignersRepository } from '../dedupe/signers.repository';
+import { FreezeRepository } from './freeze.repository';
+
+/**
+ * The campaign lead freezes the numbers for the day of action: the signers and tallies counted at that moment
+ * are copied aside. Frozen totals and every pack generated afterwards show exactly those; batches that arrive
+ * later are still processed and show as "after freeze". Freezing again takes a new snapshot.
+ */
+@Injectable()
+export class FreezeService {
+  private readonly logger = new Logger(FreezeService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly signers: SignersRepository,
+    private readonly freezes: FreezeRepository,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async freeze(slug: string): Promise<{ frozenAt: string }> {
+    const campaign = await this.campaigns.bySlug(slug);
+    const at = this.clock.now();
+    await this.dataSource.transaction(async (tx) => {
+      await this.signers.lockCampaign(tx, campaign.id);
+      await this.freezes.snapshot(tx, campaign.id, at);
+    });
+    await this.jobs.refreshTotals(campaign.id, `freeze-${campaign.id}-${at.getTime()}`);
+    this.logger.log({ campaignId: campaign.id, frozenAt: at.toISOString() }, 'campaign frozen');
+    return { frozenAt: at.toISOString() };
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Response } from 'express';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { User } from '../auth/user.entity';
+import { PackFile, PacksService } from './packs.service';
+
+@Controller('api/campaigns/:slug')
+export class PacksController {
+  constructor(private readonly packs: PacksService) {}
+
+  /** Body (optional): `{ "volumeSize": 25000 }` to split large lists into binders. */
+  @Post('packs')
+  @HttpCode(202)
+  @Roles('admin')
+  generate(@Param('slug') slug: string, @Body() body: unknown) {
+    return this.packs.generateAll(slug, body);
+  }
+
+  @Get('packs.zip')
+  @Roles('admin')
+  async zip(@Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
+    return send(response, await this.packs.zip(slug), 'application/zip');
+  }
+
+  @Get('delivery-points/:code/pack')
+  @Roles('admin', 'activist')
+  status(@CurrentUser() user: User, @Param('slug') slug: string, @Param('code') code: string) {
+    return this.packs.status(user, slug, code);
+  }
+
+  @Get('delivery-points/:code/pack.pdf')
+  @Roles('admin', 'activist')
+  async pdf(@CurrentUser() user: User, @Param('slug') slug: string, @Param('code') code: string, @Query('volume') volume: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return send(response, await this.packs.pdf(user, slug, code, volume ? Number(volume) : 1), 'application/pdf');
+  }
+
+  @Get('delivery-points/:code/signatures.csv')
+  @Roles('admin', 'activist')
+  async csv(@CurrentUser() user: User, @Param('slug') slug: string, @Param('code') code: string, @Res({ passthrough: true }) response: Response) {
+    return send(response, await this.packs.csv(user, slug, code), 'text/csv; charset=utf-8');
+  }
+
+  @Get('sections/:section/paper-form.pdf')
+  @Roles('admin', 'coordinator')
+  async paperForm(@CurrentUser() user: User, @Param('slug') slug: string, @Param('section') section: string, @Res({ passthrough: true }) response: Response) {
+    return send(response, await this.packs.paperForm(user, slug, section), 'application/pdf');
+  }
+}
+
+/** A file download; its SHA-256 (when known) and staleness travel in headers, so a script can check both. */
+function send(response: Response, file: PackFile, type: string): StreamableFile {
+  if (file.sha256) {
+    response.setHeader('X-Content-SHA256', file.sha256);
+    response.setHeader('ETag', `"${file.sha256}"`);
+  }
+  response.setHeader('X-Pack-Stale', String(file.stale));
+  return new StreamableFile(file.stream, { type, disposition: `attachment; filename="${file.name}"` });
+}
