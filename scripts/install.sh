@@ -11,3 +11,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "install: npm install (versions from package-lock.json)" >&2
   npm install --no-audit --no-fund >&2
 fi
+
+# The tests read generated PDFs back with poppler (pdftotext, pdfinfo); the docs pictures use pdftoppm.
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "install: poppler-utils with apt-get (to read PDFs back in tests)" >&2
+    apt-get install -y -q poppler-utils >&2 || { apt-get update -q >&2 && apt-get install -y -q poppler-utils >&2; }
+  else
+    echo "install: pdftotext not found; PDF tests need the package poppler-utils (sudo apt-get install poppler-utils)" >&2
+  fi
+fi

@@ -124,7 +124,8 @@ export class PackGenerationService {
       const rendered = await doc.finish(listSha256);
       files.push({ volume: volume.volume, from: volume.from, to: volume.to, ...rendered, ...(await written) });
     }
-    await rows.return?.();
+    // Read the cursor to its end: the transaction can only finish once the query has.
+    if (!(await rows.next()).done) throw new Error(`the list has more than the ${signatures} signatures counted`);
     return files;
   }
 
