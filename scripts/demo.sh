@@ -82,12 +82,21 @@ for _ in $(seq 1 120); do
 done
 curl -fs "$URL/health/ready" >/dev/null || { say "the service is not ready"; exit 1; }
 
+say "generating the hand-in packs"
+curl -fsS -X POST -H "Authorization: Bearer $ADMIN" "$URL/api/campaigns/chechnya-2017/packs" >/dev/null
+for _ in $(seq 1 120); do
+  curl -fs -H "Authorization: Bearer $HAGUE" "$URL/api/campaigns/chechnya-2017/delivery-points/HAGUE/pack" | grep -q '"status":"done"' && break
+  sleep 0.5
+done
+
 cat <<MSG
 
 Handin is running at $URL with the sample day of action "chechnya-2017" loaded.
 
   live totals (campaign lead):  curl -H "Authorization: Bearer $ADMIN" $URL/api/campaigns/chechnya-2017/totals
   public counter (anyone):      curl $URL/public/campaigns/chechnya-2017/counter
+  The Hague's pack (activist):  curl -OJ -H "Authorization: Bearer $HAGUE" $URL/api/campaigns/chechnya-2017/delivery-points/HAGUE/pack.pdf
+  all packs (campaign lead):    curl -OJ -H "Authorization: Bearer $ADMIN" $URL/api/campaigns/chechnya-2017/packs.zip
 
 Sign-ins (send as "Authorization: Bearer <token>"):
   campaign lead (admin)          $ADMIN
