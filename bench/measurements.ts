@@ -1,0 +1,6 @@
+import { counterMeasurement } from './counter';
+import { ingestMeasurement } from './ingest';
+import { Measurement } from './measurement';
+
+/** Every measurement `npm run bench` runs, in this order. A new one is a module in bench/ added here. */
+export const MEASUREMENTS: Measurement[] = [ingestMeasurement, counterMeasurement];
