@@ -1,6 +1,6 @@
 /**
  * Deterministic section exports for the benchmark: the same spec gives the same bytes on every machine.
- * About 80 bytes a row; ~10 % of rows repeat a signer of the same file (half of them written differently:
+ * About 85 bytes a row; ~10 % of rows repeat a signer of the same file (half of them written differently:
  * case, spaces, a +tag, gmail dots, an upper-cased name), ~0.4 % are invalid, 5 % of signers have no e-mail,
  * 10 % live abroad, and 40 % have names from other scripts than the section's own.
  */
@@ -78,7 +78,7 @@ export function datasetFile(options: BenchOptions, spec: DatasetSpec): Promise<s
 }
 
 /** Writes the export to `path`; returns the number of bytes written. */
-export async function writeDataset(spec: DatasetSpec, path: string): Promise<number> {
+async function writeDataset(spec: DatasetSpec, path: string): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
   const file = createWriteStream(path);
   const csv = stringify({ header: true, columns: HEADERS });

@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { ProcessUsage } from './measurement';
 import { BenchOptions } from './options';
+import { checkpoint, sql } from './postgres';
 import { ProcessMonitor } from './processes';
 
 export interface FloorTiming {
@@ -39,23 +39,24 @@ const INSERT_SIGNERS = `
   ON CONFLICT DO NOTHING`;
 
 export async function measureFloor(options: BenchOptions, csvPath: string): Promise<FloorTiming> {
-  await sql(options, CREATE_TABLES);
+  await sql(options.databaseUrl, CREATE_TABLES);
+  await checkpoint(options.databaseUrl);
   try {
     // psql's \copy takes the rest of its line literally, so the path must not need quoting.
     if (/['\s]/.test(csvPath)) throw new Error(`the floor needs a data path without quotes or spaces: ${csvPath}`);
     const copy = await psql(options, 'psql-copy', `\\copy bench_floor_rows FROM '${csvPath}' WITH (FORMAT csv, HEADER true)`);
     const insert = await psql(options, 'psql-insert', INSERT_SIGNERS);
-    const [counts] = await sql(options, `SELECT (SELECT count(*) FROM bench_floor_rows)::int AS copied, (SELECT count(*) FROM bench_floor_signers)::int AS kept`);
+    const [counts] = await sql(options.databaseUrl, `SELECT (SELECT count(*) FROM bench_floor_rows)::int AS copied, (SELECT count(*) FROM bench_floor_signers)::int AS kept`);
     return {
       copySeconds: copy.seconds,
       insertSeconds: insert.seconds,
       seconds: Math.round((copy.seconds + insert.seconds) * 1000) / 1000,
-      rowsCopied: counts.copied,
-      rowsKept: counts.kept,
+      rowsCopied: counts.copied as number,
+      rowsKept: counts.kept as number,
       usages: [copy.usage, insert.usage],
     };
   } finally {
-    await sql(options, 'DROP TABLE IF EXISTS bench_floor_rows, bench_floor_signers');
+    await sql(options.databaseUrl, 'DROP TABLE IF EXISTS bench_floor_rows, bench_floor_signers');
   }
 }
 
@@ -73,15 +74,5 @@ async function psql(options: BenchOptions, name: string, command: string): Promi
     return { seconds: Math.round(performance.now() - startedAt) / 1000, usage: monitor.finish() };
   } finally {
     monitor.finish();
-  }
-}
-
-async function sql(options: BenchOptions, text: string): Promise<Record<string, number>[]> {
-  const client = new Client({ connectionString: options.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
   }
 }

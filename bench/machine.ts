@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { BenchOptions } from './options';
+import { sql } from './postgres';
 
 /** What the figures were measured on; the README quotes figures with this. */
 export interface MachineInfo {
@@ -17,8 +19,8 @@ export interface MachineInfo {
   redis: string;
   /** The code measured: commit, with "+changes" when the work tree differed from it. */
   commit: string;
-  /** 1-minute load average before the run: anything else busy on the machine skews every figure. */
-  loadAverageAtStart: number;
+  /** Share of all CPUs busy in the seconds before the run: anything else running skews every figure. */
+  cpuBusyPercentAtStart: number;
 }
 
 const POSTGRES_SETTINGS = ['shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'synchronous_commit', 'max_parallel_workers_per_gather'];
@@ -35,20 +37,14 @@ export async function describeMachine(options: BenchOptions): Promise<MachineInf
     postgresSettings,
     redis: await redisVersion(options.redisUrl),
     commit: gitCommit(options.root),
-    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
+    cpuBusyPercentAtStart: await cpuBusyPercent(2000),
   };
 }
 
 async function postgresInfo(databaseUrl: string): Promise<[string, Record<string, string>]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const version = (await client.query('SHOW server_version')).rows[0].server_version as string;
-    const { rows } = await client.query('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [POSTGRES_SETTINGS]);
-    return [version, Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} × ${r.unit}` : r.setting]))];
-  } finally {
-    await client.end();
-  }
+  const [{ server_version: version }] = await sql(databaseUrl, 'SHOW server_version');
+  const settings = await sql(databaseUrl, 'SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name', [POSTGRES_SETTINGS]);
+  return [version as string, Object.fromEntries(settings.map((s) => [s.name, s.value]))];
 }
 
 async function redisVersion(redisUrl: string): Promise<string> {
@@ -58,6 +54,21 @@ async function redisVersion(redisUrl: string): Promise<string> {
   } finally {
     await redis.quit();
   }
+}
+
+/** How busy the whole machine is over `ms`, from the CPU counters in /proc/stat. */
+async function cpuBusyPercent(ms: number): Promise<number> {
+  const before = cpuTimes();
+  await sleep(ms);
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? Math.round((100 * (total - (after.idle - before.idle))) / total) : 0;
+}
+
+function cpuTimes(): { total: number; idle: number } {
+  // "cpu  user nice system idle iowait irq softirq steal …", in clock ticks since boot
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait };
 }
 
 function gitCommit(root: string): string {

@@ -9,8 +9,8 @@ import { MeasurementResult } from './measurement';
 import { readOptions, USAGE } from './options';
 import { BenchReport, printReport, progress, writeReport } from './report';
 
-/** A 1-minute load average above this before the run means something else is using the CPUs. */
-const BUSY_LOAD_AVERAGE = 0.5;
+/** More of the machine's CPU than this in use before the run means something else is running. */
+const BUSY_PERCENT = 10;
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), process.env);
@@ -19,8 +19,8 @@ async function main(): Promise<void> {
 
   const startedAt = new Date().toISOString();
   const machine = await describeMachine(options);
-  if (machine.loadAverageAtStart > BUSY_LOAD_AVERAGE) {
-    progress(`warning: the machine is busy before the run (load average ${machine.loadAverageAtStart}); every figure will be pessimistic`);
+  if (machine.cpuBusyPercentAtStart > BUSY_PERCENT) {
+    progress(`warning: ${machine.cpuBusyPercentAtStart} % of the CPUs are busy before the run; every figure will be pessimistic`);
   }
   const measurements: Record<string, MeasurementResult> = {};
   for (const measurement of MEASUREMENTS.filter((m) => !options.only || options.only.includes(m.name))) {

@@ -21,7 +21,8 @@ export function printReport(report: BenchReport): void {
   const m = report.machine;
   console.log(
     `\nHandin benchmark, ${report.options.rows.toLocaleString('en')} rows, ${report.startedAt}\n` +
-      `${m.cpuModel} × ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}; commit ${m.commit}\n`,
+      `${m.cpuModel} × ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}; ` +
+      `commit ${m.commit}; CPUs ${m.cpuBusyPercentAtStart} % busy before the run\n`,
   );
   const header = ['measurement', 'figure', 'value', 'baseline / target', 'ratio', 'target', 'met'];
   const rows = Object.entries(report.measurements).flatMap(([name, result]) => result.figures.map((f) => tableRow(name, f)));

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { redisConnectionOptions } from '../src/queue/redis-connection';
 import { HandinClient } from './handin-client';
 import { ProcessUsage } from './measurement';
 import { BenchOptions } from './options';
+import { checkpoint, sql } from './postgres';
 import { run, WatchedProcess } from './processes';
 import { progress } from './report';
 
-export const CAMPAIGN_FILE = 'demo/campaign.json';
-export const CAMPAIGN_SLUG = 'chechnya-2017';
+const CAMPAIGN_FILE = 'demo/campaign.json';
+const CAMPAIGN_SLUG = 'chechnya-2017';
 const START_TIMEOUT_MS = 60_000;
 /** Any secret will do: every scenario starts from an empty database. */
 const HMAC_SECRET = randomBytes(32).toString('hex');
@@ -63,13 +63,8 @@ export async function withStack<T>(options: BenchOptions, stackOptions: StackOpt
 /** Empties the bench's database, Redis keys and file store, migrates and imports the campaign. */
 async function prepare(options: BenchOptions, stackOptions: StackOptions): Promise<NodeJS.ProcessEnv> {
   progress(`${stackOptions.label}: fresh database, Redis keys and file store`);
-  const database = new Client({ connectionString: options.databaseUrl });
-  await database.connect();
-  try {
-    await database.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  } finally {
-    await database.end();
-  }
+  await sql(options.databaseUrl, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  await checkpoint(options.databaseUrl);
   await deleteRedisKeys(options.redisUrl, options.redisPrefix);
   const storageDir = join(options.workDir, 'store');
   await rm(storageDir, { recursive: true, force: true });
