@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, ReadStream, WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Uploaded files and generated artefacts on a local (or mounted, shared) folder. Paths are relative keys such
@@ -24,20 +24,21 @@ export class FileStore {
   }
 
   /**
-   * A stream that writes `key` while hashing what passes through. End the stream, then await `written` for
-   * the file's SHA-256 and size once it is on disk.
+   * A stream that writes `key` while hashing what passes through (uploads, packs). End the stream, then await
+   * `written` for the file's SHA-256 and size once it is on disk; `written` rejects if the write fails.
    */
   async writeHashed(key: string): Promise<{ stream: Writable; written: Promise<{ sha256: string; bytes: number }> }> {
     const file = await this.writeStream(key);
     const hash = createHash('sha256');
     let bytes = 0;
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      bytes += chunk.length;
+    const stream = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
     });
-    stream.pipe(file);
-    const written = once(file, 'close').then(() => ({ sha256: hash.digest('hex'), bytes }));
+    const written = pipeline(stream, file).then(() => ({ sha256: hash.digest('hex'), bytes }));
     return { stream, written };
   }
 

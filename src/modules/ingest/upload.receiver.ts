@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import busboy from 'busboy';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError, PayloadTooLargeError } from '../../common/errors';
 import { AppConfig } from '../../config/config';
@@ -72,17 +71,10 @@ export class UploadReceiver {
 
   private async save(stream: NodeJS.ReadableStream & { truncated?: boolean }, originalName: string, limit: number) {
     const tempKey = `tmp/${randomUUID()}`;
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { stream: file, written } = await this.files.writeHashed(tempKey);
+    let stored: { sha256: string; bytes: number };
     try {
-      await pipeline(stream, measure, await this.files.writeStream(tempKey));
+      [, stored] = await Promise.all([pipeline(stream, file), written]);
     } catch (error) {
       await this.files.remove(tempKey);
       throw error;
@@ -91,6 +83,6 @@ export class UploadReceiver {
       await this.files.remove(tempKey);
       throw new PayloadTooLargeError(`The file is larger than ${Math.round(limit / 1024 / 1024)} MB. Split the export into smaller files and upload each.`);
     }
-    return { tempKey, sha256: hash.digest('hex'), size, originalName: originalName || 'upload.csv' };
+    return { tempKey, sha256: stored.sha256, size: stored.bytes, originalName: originalName || 'upload.csv' };
   }
 }

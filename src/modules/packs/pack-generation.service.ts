@@ -9,6 +9,8 @@ import { CampaignDefinition, paperSizeFor } from '../campaigns/campaign-definiti
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Pack, packFiles, PackVolumeFile } from './pack.entity';
+
+type DeliveryPointDefinition = CampaignDefinition['deliveryPoints'][number];
 import { countryOrder, isFrozenSource } from './pack-source';
 import { PackRowRecord, PacksRepository, PackScope, PackSnapshot, PackSummary } from './packs.repository';
 import { fontBook } from './render/fonts';
@@ -57,7 +59,7 @@ export class PackGenerationService {
     const result = await this.packs.withSnapshot(async (snapshot) => {
       const summary = await snapshot.summary(scope);
       const list = await this.writeCsv(pack, await snapshot.rows(scope), format, header);
-      const facts = this.facts(definition, point.code, summary, scope.frozen ? campaign.frozenAt : null);
+      const facts = this.facts(definition, point, summary, scope.frozen ? campaign.frozenAt : null);
       const volumes = await this.writeVolumes(pack, snapshot, scope, facts, list.sha256, summary.online);
       return { summary, list, volumes };
     });
@@ -87,16 +89,18 @@ export class PackGenerationService {
   private async writeCsv(pack: Pack, rows: Readable, format: SignatureListFormat, header: string[]): Promise<{ sha256: string }> {
     const { stream, written } = await this.files.writeHashed(packFiles(pack.id).csv);
     const csv = stringify({ header: true, columns: header });
-    const piped = pipeline(csv, stream);
-    let number = 0;
-    for await (const record of rows as AsyncIterable<PackRowRecord>) {
-      const row = format.print({ number: ++number, ...record });
-      const cells = [row.number, row.name, row.city, row.country, row.signedAt].map(neutraliseFormula);
-      if (!csv.write(cells)) await once(csv, 'drain');
-    }
-    csv.end();
-    await piped;
-    return written;
+    const fill = async () => {
+      let number = 0;
+      for await (const record of rows as AsyncIterable<PackRowRecord>) {
+        const row = format.print({ number: ++number, ...record });
+        const cells = [row.number, row.name, row.city, row.country, row.signedAt].map(neutraliseFormula);
+        if (!csv.write(cells)) await once(csv, 'drain');
+      }
+      csv.end();
+    };
+    // Awaited together, so a failed write fails the job instead of leaving a rejection nobody handles.
+    const [, , file] = await Promise.all([fill(), pipeline(csv, stream), written]);
+    return file;
   }
 
   private async writeVolumes(
@@ -113,24 +117,26 @@ export class PackGenerationService {
     let number = 0;
     for (const volume of volumes) {
       const { stream, written } = await this.files.writeHashed(packFiles(pack.id).volume(volume.volume));
-      const doc = new PackDocument(stream, facts, volume, fontBook());
-      doc.cover();
-      doc.petitions();
-      while (number < volume.to) {
-        const next = await rows.next();
-        if (next.done) throw new Error(`the list ended at ${number} of ${signatures} signatures`);
-        doc.row({ number: ++number, ...next.value });
-      }
-      const rendered = await doc.finish(listSha256);
-      files.push({ volume: volume.volume, from: volume.from, to: volume.to, ...rendered, ...(await written) });
+      const render = async () => {
+        const doc = new PackDocument(stream, facts, volume, fontBook());
+        doc.cover();
+        doc.petitions();
+        while (number < volume.to) {
+          const next = await rows.next();
+          if (next.done) throw new Error(`the list ended at ${number} of ${signatures} signatures`);
+          doc.row({ number: ++number, ...next.value });
+        }
+        return doc.finish(listSha256);
+      };
+      const [rendered, file] = await Promise.all([render(), written]);
+      files.push({ volume: volume.volume, from: volume.from, to: volume.to, ...rendered, ...file });
     }
     // Read the cursor to its end: the transaction can only finish once the query has.
     if (!(await rows.next()).done) throw new Error(`the list has more than the ${signatures} signatures counted`);
     return files;
   }
 
-  private facts(definition: CampaignDefinition, pointCode: string, summary: PackSummary, frozenAt: Date | null): PackFacts {
-    const point = definition.deliveryPoints.find((d) => d.code === pointCode)!;
+  private facts(definition: CampaignDefinition, point: DeliveryPointDefinition, summary: PackSummary, frozenAt: Date | null): PackFacts {
     // The texts these signers signed: the petitions of their sections (all petitions for an empty pack).
     const sections = definition.sections.filter((s) => summary.sections.length === 0 || summary.sections.includes(s.code));
     const signed = new Set(sections.map((s) => s.petition));
