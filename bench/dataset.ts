@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { mulberry32 } from '../src/demo/seeded-random';
 import { ABROAD, COUNTRIES, CULTURES } from './name-pools';
 import { BenchOptions } from './options';
 import { progress } from './report';
@@ -193,14 +194,4 @@ function signedAtText(rng: () => number): string {
 
 function fillPattern(pattern: string, rng: () => number): string {
   return pattern.replace(/[#@]/g, (p) => (p === '#' ? String(Math.floor(rng() * 10)) : 'ABCEGHJKLMNPRSTVXY'[Math.floor(rng() * 18)]));
-}
-
-/** A small, fast, seedable PRNG (public domain); the bench needs repeatability, not cryptography. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

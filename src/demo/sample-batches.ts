@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
+import { mulberry32, Rng } from './seeded-random';
 
 export interface SampleBatchFile { section: string; file: string; rows: number }
 export interface SampleTally { section: string; count: number; country: string; note: string }
@@ -20,15 +21,6 @@ export const SAMPLE_TALLY: SampleTally = {
   section: 'DE', count: 1240, country: 'DE', note: 'Paper signatures collected at IDAHOT street stands on 17 May 2017',
 };
 
-type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- name pools (given names split by gender so Russian/Greek surnames agree) ----------------------
 interface Culture { male: string[]; female: string[]; last: string[]; lastF?: string[]; han?: boolean }
