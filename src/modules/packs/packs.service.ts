@@ -121,8 +121,11 @@ export class PacksService {
       manifest.push(`${pack.deliveryPointCode},${list},${pack.listSha256},,${pack.generatedAt?.toISOString()}`);
     }
     archive.append(manifest.join('\n') + '\n', { name: 'manifest.csv' });
-    void archive.finalize();
-    return { stream: archive.pipe(new PassThrough()), name: `${slug}-packs.zip`, sha256: null, stale: false };
+    // A file that vanished mid-stream must end the download with an error, not leave it hanging.
+    const stream = new PassThrough();
+    archive.on('error', (error) => stream.destroy(error));
+    archive.finalize().catch(() => undefined); // reported through 'error' above
+    return { stream: archive.pipe(stream), name: `${slug}-packs.zip`, sha256: null, stale: false };
   }
 
   /** A blank signature form for a section, in its petition's language, on the section country's paper. */

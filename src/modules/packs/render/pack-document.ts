@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { fallbackChain, FontBook, FontId, HanStyle, hanStyleForCountry, hanStyleForLanguage } from './fonts';
-import { listGeometry, ListGeometry, MARGIN, PAPER, PaperSize, ROW_HEIGHT, ROW_TEXT_SIZE, Volume } from './pack-layout';
+import { listGeometry, ListGeometry, listPageCount, MARGIN, PAPER, PaperSize, ROW_HEIGHT, ROW_TEXT_SIZE, Volume } from './pack-layout';
 import { fill, PackTexts, textsFor } from './pack-texts';
 import { newDocument, PdfText } from './pdf-text';
 import { ListRow, SignatureListFormat } from './signature-list';
@@ -41,6 +41,7 @@ export class PackDocument {
   private readonly language: string;
   private readonly list: ListGeometry;
   private readonly format: SignatureListFormat;
+  private readonly numbers: Intl.NumberFormat;
   private readonly chains = new Map<HanStyle, FontId[]>();
   private readonly listPages: number;
   private pages = 0;
@@ -60,8 +61,8 @@ export class PackDocument {
     this.text = new PdfText(this.doc, fonts, fallbackChain(hanStyleForLanguage(facts.deliveryPoint.language)));
     this.list = listGeometry(facts.paper);
     this.format = new SignatureListFormat(this.language, facts.campaign.timezone, this.texts.list.withheld);
-    const rows = Math.max(0, volume.to - volume.from + 1);
-    this.listPages = Math.max(1, Math.ceil(rows / this.list.rowsPerPage));
+    this.numbers = new Intl.NumberFormat(this.language);
+    this.listPages = listPageCount(Math.max(0, volume.to - volume.from + 1), facts.paper);
   }
 
   get width(): number {
@@ -71,7 +72,7 @@ export class PackDocument {
   cover(): void {
     const { doc, text, texts, facts } = this;
     const c = texts.cover;
-    const n = (value: number) => new Intl.NumberFormat(this.language).format(value);
+    const n = (value: number) => this.numbers.format(value);
     const signatures = facts.counts.online + facts.counts.offline;
     const share = facts.counts.worldwide > 0 ? signatures / facts.counts.worldwide : 0;
     const values = {
@@ -167,7 +168,7 @@ export class PackDocument {
   private closing(listSha256: string): void {
     const { doc, text, facts } = this;
     const c = this.texts.closing;
-    const n = (value: number) => new Intl.NumberFormat(this.language).format(value);
+    const n = (value: number) => this.numbers.format(value);
     const when = (date: Date) =>
       new Intl.DateTimeFormat(this.language, { dateStyle: 'long', timeStyle: 'long', timeZone: facts.campaign.timezone }).format(date);
     doc.addPage();
