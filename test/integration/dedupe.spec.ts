@@ -19,18 +19,9 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
   const upload = (slug: string, section: string, body: string) =>
     t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(body), 'export.csv');
-  /** Uploads a file and waits until it is counted. */
-  const ingest = async (slug: string, section: string, rows: SignerRow[]) => {
-    const { body } = await upload(slug, section, csv(rows)).expect(202);
-    const batch = await t.waitForBatch(admin, body.id);
-    expect(batch.status).toBe('done');
-    return batch;
-  };
+  const ingest = (slug: string, section: string, rows: SignerRow[]) => t.ingest(admin, slug, section, rows);
   const retract = (id: string) => t.http.post(`/api/batches/${id}/retract`).set(auth());
-  const totals = async (slug: string) => {
-    await t.waitForIdle();
-    return (await t.http.get(`/api/campaigns/${slug}/totals`).set(auth()).expect(200)).body;
-  };
+  const totals = (slug: string) => t.totals(admin, slug);
   /** A breakdown as `{key: online}`, e.g. `{NL: 3, DE: 2}`. */
   const online = (items: Record<string, any>[], key: string) => Object.fromEntries(items.map((i) => [i[key], i.online]));
 

@@ -20,19 +20,11 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
   const upload = (slug: string, section: string, rows: SignerRow[]) =>
     t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(csv(rows)), 'export.csv');
-  const ingest = async (slug: string, section: string, rows: SignerRow[]) => {
-    const { body } = await upload(slug, section, rows).expect(202);
-    const batch = await t.waitForBatch(admin, body.id);
-    expect(batch.status).toBe('done');
-    return batch;
-  };
+  const ingest = (slug: string, section: string, rows: SignerRow[]) => t.ingest(admin, slug, section, rows);
   const tally = (slug: string, section: string, body: object) =>
     t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).send({ kind: 'tally', ...body });
   const retract = (id: string) => t.http.post(`/api/batches/${id}/retract`).set(auth()).expect(200);
-  const totals = async (slug: string, token = admin) => {
-    await t.waitForIdle();
-    return (await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(token)).expect(200)).body;
-  };
+  const totals = (slug: string, token = admin) => t.totals(token, slug);
   const shares = (items: Record<string, any>[], key: string) => Object.fromEntries(items.map((i) => [i[key], { online: i.online, offline: i.offline }]));
   const sum = (items: { online: number }[]) => items.reduce((n, i) => n + i.online, 0);
 

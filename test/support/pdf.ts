@@ -14,7 +14,9 @@ async function poppler(tool: 'pdftotext' | 'pdfinfo', pdf: Buffer, args: string[
   return (await child).stdout;
 }
 
-export const pdfText = (pdf: Buffer) => poppler('pdftotext', pdf, []);
+/** The text of a PDF, or of its pages `first` to `last`. */
+export const pdfText = (pdf: Buffer, pages?: { first: number; last: number }) =>
+  poppler('pdftotext', pdf, pages ? ['-f', String(pages.first), '-l', String(pages.last)] : []);
 
 export async function pdfInfo(pdf: Buffer): Promise<{ pages: number; pageSize: string }> {
   const info = await poppler('pdfinfo', pdf, []);

@@ -13,7 +13,7 @@ import { UsersService } from '../../src/modules/auth/users.service';
 import { QUEUE_NAMES } from '../../src/queue/jobs';
 import { redisConnectionOptions } from '../../src/queue/redis-connection';
 import { CampaignDefinition } from '../../src/modules/campaigns/campaign-definition';
-import { campaignDefinition } from './builders';
+import { campaignDefinition, csv, SignerRow } from './builders';
 import { databaseUrl, TEMPLATE_DATABASE, TEST_REDIS_URL, TEST_SERVER_URL } from './env';
 
 /** An isolated world for one test file: its own database, Redis prefix and file store. */
@@ -115,6 +115,24 @@ export class TestApp {
     const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
     const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope });
     return token;
+  }
+
+  /** Uploads `rows` as a CSV export of `section` and waits until the batch is counted; fails the test otherwise. */
+  async ingest(token: string, slug: string, section: string, rows: SignerRow[]): Promise<any> {
+    const { body } = await this.http
+      .post(`/api/campaigns/${slug}/sections/${section}/batches`)
+      .set('Authorization', `Bearer ${token}`)
+      .attach('file', Buffer.from(csv(rows)), 'export.csv')
+      .expect(202);
+    const batch = await this.waitForBatch(token, body.id);
+    if (batch.status !== 'done') throw new Error(`batch ${body.id} ended ${batch.status}: ${batch.error}`);
+    return batch;
+  }
+
+  /** The campaign's totals once every queue is idle (so every change so far is published). */
+  async totals(token: string, slug: string): Promise<any> {
+    await this.waitForIdle();
+    return (await this.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${token}`).expect(200)).body;
   }
 
   /** Polls a batch until it reaches one of the given statuses. */
