@@ -7,11 +7,17 @@ const tier = (name, extra = {}) => ({
   ...extra,
 });
 
+// Each run migrates its own template database; test files clone it.
+const databases = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
 module.exports = {
   testTimeout: 180000,
   projects: [
     tier('unit'),
-    tier('integration', { globalSetup: '<rootDir>/test/support/global-setup.ts' }),
-    tier('e2e', { globalSetup: '<rootDir>/test/support/global-setup.ts' }),
+    tier('integration', databases),
+    tier('e2e', databases),
   ],
 };

@@ -8,7 +8,7 @@ cd "$ROOT"
 
 bash scripts/install.sh
 
-# Tests create and drop their own databases on this server (handin_test_*), never the demo's.
+# Tests create and drop their own databases on this server (handin_test_*), never the demo's; runs may overlap.
 services=$(bash scripts/services.sh env --database handin_test) || exit 1  # it has said what is missing
 eval "$services"
 export TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL"
@@ -18,10 +18,12 @@ npx nest build
 
 mkdir -p .data
 status=0
-npx jest --json --outputFile=.data/jest-results.json "$@" || status=$?
+results=".data/jest-results-$$.json"  # per run: two runs may overlap
+npx jest --json --outputFile="$results" "$@" || status=$?
 # One plain closing line that any CI log reader understands.
 node -e '
-  const r = require("./.data/jest-results.json");
+  const r = require(process.argv[1]);
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-' 2>/dev/null || true
+' "$ROOT/$results" 2>/dev/null || true
+rm -f "$results"
 exit $status

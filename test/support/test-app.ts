@@ -14,7 +14,7 @@ import { QUEUE_NAMES } from '../../src/queue/jobs';
 import { redisConnectionOptions } from '../../src/queue/redis-connection';
 import { CampaignDefinition } from '../../src/modules/campaigns/campaign-definition';
 import { campaignDefinition, csv, SignerRow } from './builders';
-import { databaseUrl, TEMPLATE_DATABASE, TEST_REDIS_URL, TEST_SERVER_URL } from './env';
+import { databaseUrl, templateDatabase, TEST_REDIS_URL, TEST_SERVER_URL, testDatabaseName } from './env';
 
 /** An isolated world for one test file: its own database, Redis prefix and file store. */
 export interface TestWorld {
@@ -27,10 +27,10 @@ export interface TestWorld {
 
 export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<TestWorld> {
   const id = randomBytes(4).toString('hex');
-  const database = `handin_test_f${id}`;
+  const database = testDatabaseName('file', id);
   const admin = new Client({ connectionString: TEST_SERVER_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${templateDatabase()}`);
   await admin.end();
 
   const storageDir = await mkdtemp(join(tmpdir(), 'handin-test-'));
