@@ -18,6 +18,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** How long a worker holds a job lock; a killed worker's job is picked up again after about this long. */
   queueLockMs: number;
+  /** A large CSV is parsed in chunks of about this many bytes, one job each (DESIGN.md: ≤ ~100 jobs per 1M rows). */
+  parseChunkBytes: number;
   /** How often the scheduled reconciliation recounts totals. 0 disables the schedule. */
   reconcileEveryMs: number;
   maxUploadBytes: number;
@@ -82,6 +84,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workersInApi: boolean('WORKERS_IN_API', true),
     workerConcurrency: integer('WORKER_CONCURRENCY', 2, 1),
     queueLockMs: integer('QUEUE_LOCK_MS', 30000, 1000),
+    parseChunkBytes: integer('PARSE_CHUNK_BYTES', 4 * 1024 * 1024, 1024),
     reconcileEveryMs: integer('RECONCILE_EVERY_MS', 60 * 60 * 1000, 0),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

@@ -1,7 +1,8 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { FlowProducer, Queue } from 'bullmq';
-import { jobId, jobOptions } from './jobs';
+import { FlowProducer, Job, Queue } from 'bullmq';
+import { jobId, jobOptions, QueueName } from './jobs';
+import { ChildJob } from './processor';
 
 export const BATCH_FLOW = 'batch-flow';
 
@@ -53,6 +54,22 @@ export class JobQueue {
         },
       ],
     });
+  }
+
+  /**
+   * Children of a running job, on its queue: the parent waits for all of them, and fails when one of them gives
+   * up. Ids derive from business keys, so queuing them again after a crash adds nothing twice.
+   */
+  async addChildren(parent: Job, children: ChildJob[]): Promise<void> {
+    const queue = this.queueNamed(parent.queueName as QueueName);
+    const parentRef = { id: parent.id!, queue: parent.queueQualifiedName };
+    await queue.addBulk(children.map((c) => ({ name: c.name, data: c.data, opts: jobOptions({ jobId: c.jobId, parent: parentRef, failParentOnFailure: true }) })));
+  }
+
+  private queueNamed(name: QueueName): Queue {
+    const queue = this.queues.find((q) => q.name === name);
+    if (!queue) throw new Error(`no queue named ${name}`);
+    return queue;
   }
 
   /**

@@ -1,12 +1,19 @@
 import { JobsOptions } from 'bullmq';
+import type { Delimiter } from '../modules/ingest/sniff';
+import type { FileChunk } from '../modules/ingest/file-chunks';
+import type { CsvEncoding } from '../modules/ingest/file-reader';
 
 /**
  * The one place that defines queues, job names and payloads. A batch's stages form one BullMQ flow
  * parse → dedupe → aggregate; in a flow a parent runs after its children, so aggregate is the root.
+ * The parse job splits the file and fans out one `parse-chunk` job per chunk, so that every worker process
+ * can take part in one large file and a killed worker costs one chunk, not the file.
  * One queue per stage, so each stage's backlog and concurrency can be watched and tuned on its own.
  */
 export interface JobPayloads {
-  parse: { batchId: string };
+  /** `chunks` is set once the file has been split and its chunks queued. */
+  parse: { batchId: string; chunks?: number };
+  'parse-chunk': ParseChunkPayload;
   dedupe: { batchId: string };
   /** Recomputes a campaign's published totals; finishes the batch's flow when one is named. */
   aggregate: { campaignId: number; batchId?: string };
@@ -14,6 +21,14 @@ export interface JobPayloads {
   reconcile: { campaignId?: number };
   /** Renders one delivery point's hand-in pack (PDF volumes and signatures.csv). */
   pack: { packId: string };
+}
+
+export interface ParseChunkPayload {
+  batchId: string;
+  chunk: FileChunk;
+  chunks: number;
+  /** How to read a chunk of a split CSV (found once, by the parse job); null: the whole file, read as uploaded. */
+  csv: { encoding: CsvEncoding; delimiter: Delimiter; header: string[] | null } | null;
 }
 
 export type JobName = keyof JobPayloads;

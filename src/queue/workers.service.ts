@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Job, WaitingChildrenError, Worker } from 'bullmq';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobQueue } from './job-queue';
 import { assertOneProcessorPerQueue, JobName } from './jobs';
-import { Processor, PROCESSORS } from './processor';
+import { JobContext, Processor, PROCESSORS } from './processor';
 import { redisConnectionOptions } from './redis-connection';
 
 /**
@@ -34,8 +34,7 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private start(processor: Processor): Worker {
-    const context = (job: Job) => ({ name: job.name as JobName, data: job.data, finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
-    const worker = new Worker(processor.queue, (job) => processor.handle(context(job) as never), {
+    const worker = new Worker(processor.queue, (job, token) => processor.handle(this.context(job, token) as never), {
       connection: redisConnectionOptions(this.config.redisUrl),
       prefix: `${this.config.redisPrefix}:bull`,
       concurrency: this.config.workerConcurrency,
@@ -48,10 +47,27 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
       if (!job) return;
       this.logger.warn({ queue: processor.queue, jobId: job.id, attempt: job.attemptsMade, error: error.message }, 'job failed');
       if (job.attemptsMade >= (job.opts.attempts ?? 1) && processor.giveUp) {
-        processor.giveUp(context(job) as never, error).catch((e) => this.logger.error(e));
+        processor.giveUp(this.context(job) as never, error).catch((e) => this.logger.error(e));
       }
     });
     worker.on('error', (error) => this.logger.error({ queue: processor.queue, error: error.message }, 'worker error'));
     return worker;
+  }
+
+  /** What a processor sees of a BullMQ job; `token` is the worker's lock on it, needed to park it. */
+  private context(job: Job, token?: string): JobContext<JobName> {
+    return {
+      name: job.name as JobName,
+      data: job.data,
+      finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      fanOut: async (children, next) => {
+        if (!token) throw new Error(`job ${job.id} cannot fan out outside its processor`);
+        await this.jobs.addChildren(job, children);
+        // Saved before parking, so the job resumes at its next step, also after a crash and retry.
+        await job.updateData({ ...job.data, ...next });
+        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      },
+      childResults: async <T>() => Object.values(await job.getChildrenValues()) as T[],
+    };
   }
 }

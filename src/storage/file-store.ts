@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, ReadStream, WriteStream } from 'no
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 
 /**
  * Uploaded files and generated artefacts on a local (or mounted, shared) folder. Paths are relative keys such
@@ -44,6 +44,14 @@ export class FileStore {
 
   readStream(key: string): ReadStream {
     return createReadStream(this.path(key));
+  }
+
+  /** Writes `key` as the files `parts` one after the other (the parts of a report written by several jobs). */
+  async concatenate(parts: string[], key: string): Promise<void> {
+    const file = await this.writeStream(key);
+    for (const part of parts) await pipeline(this.readStream(part), file, { end: false });
+    file.end();
+    await finished(file);
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {

@@ -46,6 +46,8 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     workersInApi: true,
     workerConcurrency: 2,
     queueLockMs: 3000,
+    // Small, so that test files of a few hundred rows are parsed in several chunks, as large exports are.
+    parseChunkBytes: 16 * 1024,
     reconcileEveryMs: 0,
     maxUploadBytes: 200 * 1024 * 1024,
     logLevel: 'warn',
@@ -58,6 +60,7 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     STORAGE_DIR: storageDir,
     HANDIN_HMAC_SECRET: secret,
     QUEUE_LOCK_MS: String(config.queueLockMs),
+    PARSE_CHUNK_BYTES: String(config.parseChunkBytes),
     RECONCILE_EVERY_MS: '0',
     LOG_LEVEL: 'warn',
   };

@@ -48,12 +48,27 @@ export class BatchesRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async setProgress(id: string, progress: number): Promise<void> {
-    await this.dataSource.manager.update(Batch, { id }, { progress });
+  /**
+   * Adds a parsed chunk's share to a parsing batch's progress, in the chunk's transaction. False when the batch
+   * is no longer parsing (it failed or was retracted meanwhile): the chunk must then not commit. The row lock
+   * this takes orders the chunk's commit against `fail`, which deletes what chunks committed before it.
+   */
+  async addParseProgress(id: string, share: number, upTo: number, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Batch)
+      .set({ progress: () => 'LEAST(progress + :share, :upTo)' })
+      .where({ id, status: 'parsing' })
+      .setParameters({ share, upTo })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
-  /** Marks a batch failed with a message for the coordinator; nothing of it is (or will be) counted. */
+  /** Marks a batch failed with a message for the coordinator; nothing of it is (or will be) counted, and its rows are deleted. */
   async fail(id: string, message: string): Promise<void> {
-    await this.dataSource.manager.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
+    await this.dataSource.transaction(async (tx) => {
+      const result = await tx.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
+      if (result.affected) await tx.query('DELETE FROM signatures WHERE batch_id = $1', [id]);
+    });
   }
 }

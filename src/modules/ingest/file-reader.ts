@@ -18,7 +18,18 @@ export interface RecordSource {
   records: Readable;
 }
 
-type CsvEncoding = 'utf-8' | 'utf-8 (BOM)' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type CsvEncoding = 'utf-8' | 'utf-8 (BOM)' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** Encodings in which `"`, CR and LF are single bytes that occur nowhere else, so a file can be split by bytes. */
+export function splittable(encoding: string | null): boolean {
+  return encoding === 'utf-8' || encoding === 'utf-8 (BOM)' || encoding === 'windows-1252';
+}
+
+/** Byte range of a CSV to read, from `start` to `end` (exclusive; null: to the end). */
+export interface ByteRange {
+  start: number;
+  end: number | null;
+}
 
 /** Enough to recognise the format and to hold the header line the delimiter is guessed from. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -149,11 +160,20 @@ function transcoder(encoding: CsvEncoding, onBytes?: (bytesRead: number) => void
   });
 }
 
-function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, onBytes?: (bytesRead: number) => void): Readable {
+/**
+ * The records of part of a CSV whose encoding and delimiter `openRecords` found before (a chunk of a large
+ * export, see file-chunks.ts). The range must start on a record boundary.
+ */
+export function openRecordRange(path: string, encoding: CsvEncoding, delimiter: Delimiter, range: ByteRange): Readable {
+  return csvRecords(path, encoding, delimiter, undefined, range);
+}
+
+function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, onBytes?: (bytesRead: number) => void, range?: ByteRange): Readable {
   const records = new Parser({ delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+  const file = createReadStream(path, range ? { start: range.start, end: range.end === null ? undefined : range.end - 1 } : {});
   // Errors reach the consumer through `records`, which pipeline destroys with the first error of any stage;
   // a consumer that destroys `records` closes the file in turn.
-  pipeline(createReadStream(path), transcoder(encoding, onBytes), records, () => undefined);
+  pipeline(file, transcoder(encoding, onBytes), records, () => undefined);
   return records;
 }
 
@@ -162,21 +182,28 @@ function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, o
  * message instead of being retried). Converted here, at the consumer, because a stream reports the error it
  * was first destroyed with, so a stream stage cannot reliably swap it.
  */
-export function readFailure(error: unknown): unknown {
-  return error instanceof CsvError ? csvFailure(error) : error;
+export function readFailure(error: unknown, before: RecordsBefore = { lines: 0, records: 0 }): unknown {
+  return error instanceof CsvError ? csvFailure(error, before) : error;
 }
 
-function csvFailure(error: CsvError): ParseFailure {
+/** Where a chunk starts in the whole file, so that an error names the line and row of the file, not the chunk's. */
+export interface RecordsBefore {
+  lines: number;
+  /** Records before the chunk, the header row included. */
+  records: number;
+}
+
+function csvFailure(error: CsvError, before: RecordsBefore): ParseFailure {
   return new ParseFailure(
-    `The file is not readable as CSV (line ${error.lines}: ${csvProblem(error)}). Export it again as CSV and upload the new file.`,
+    `The file is not readable as CSV (line ${before.lines + error.lines}: ${csvProblem(error, before.records)}). Export it again as CSV and upload the new file.`,
   );
 }
 
-function csvProblem(error: CsvError): string {
+function csvProblem(error: CsvError, recordsBefore: number): string {
   // csv-parse 5.6 names one code without the CSV_ prefix, hence the string comparison.
   switch (String(error.code)) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return `the file ends inside a quoted field; the quote opened in row ${error.records + 1}, counting the header row, is never closed`;
+      return `the file ends inside a quoted field; the quote opened in row ${recordsBefore + error.records + 1}, counting the header row, is never closed`;
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'a quoted field has more text after its closing quote; a quote inside a quoted field must be doubled ("")';
     case 'INVALID_OPENING_QUOTE':

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, Processor } from '../../queue/processor';
+import { jobId, ParseChunkPayload } from '../../queue/jobs';
 import { BatchesRepository } from './batches.repository';
-import { ParseService } from './parse.service';
+import { ChunkResult, ParseService } from './parse.service';
 
+/**
+ * `parse`: splits the file and fans out one `parse-chunk` job per chunk, then, once they all completed, runs
+ * again to finish the stage. `parse-chunk`: parses one chunk.
+ */
 @Injectable()
-export class ParseProcessor implements Processor<'parse'> {
+export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
   readonly queue = 'parse' as const;
 
   constructor(
@@ -12,11 +17,20 @@ export class ParseProcessor implements Processor<'parse'> {
     private readonly batches: BatchesRepository,
   ) {}
 
-  handle(job: JobContext<'parse'>): Promise<void> {
-    return this.parse.parse(job.data.batchId);
+  async handle(job: JobContext<'parse' | 'parse-chunk'>): Promise<ChunkResult | void> {
+    if (job.name === 'parse-chunk') return this.parse.parseChunk(job.data as ParseChunkPayload);
+
+    const { batchId, chunks } = job.data as { batchId: string; chunks?: number };
+    if (chunks === undefined) {
+      const plan = await this.parse.plan(batchId);
+      if (!plan) return;
+      const children = plan.map((data) => ({ name: 'parse-chunk' as const, data, jobId: jobId('parse-chunk', batchId, data.chunk.index) }));
+      await job.fanOut(children, { chunks: plan.length });
+    }
+    await this.parse.finish(batchId, await job.childResults<ChunkResult>());
   }
 
-  giveUp(job: JobContext<'parse'>, error: Error): Promise<void> {
+  giveUp(job: JobContext<'parse' | 'parse-chunk'>, error: Error): Promise<void> {
     return this.batches.fail(job.data.batchId, `Reading the file failed repeatedly (${error.message}). Nothing of it was counted; upload it again, and tell your campaign lead if it keeps failing.`);
   }
 }

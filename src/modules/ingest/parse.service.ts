@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { PoolClient } from 'pg';
@@ -6,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { ParseChunkPayload } from '../../queue/jobs';
 import { FileStore } from '../../storage/file-store';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -14,20 +16,27 @@ import { Section } from '../campaigns/section.entity';
 import { Batch } from './batch.entity';
 import { BatchesRepository } from './batches.repository';
 import { batchFiles } from './batch-files';
+import { splitAtRecords, wholeFile } from './file-chunks';
+import { openRecordRange, openRecords, readFailure, splittable } from './file-reader';
 import { ParseFailure } from './parse-failure';
-import { openRecords, readFailure } from './file-reader';
 import { RowRules } from './row-normaliser';
-import { COPY_SIGNATURES_SQL, RowCounts, RowStream } from './row-stream';
+import { columnsOfHeader, COPY_SIGNATURES_SQL, RowCounts, RowStream } from './row-stream';
 import { toLuxonFormat } from './signed-at';
 
-const PROGRESS_EVERY_MS = 500;
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
 export const PARSED_PROGRESS = 0.8;
+const PLANNED_PROGRESS = 0.01;
+
+/** What a parsed chunk reports to the parse job; null when the batch had stopped parsing. */
+export type ChunkResult = ({ index: number; chunks: number } & RowCounts) | null;
 
 /**
- * Stage 1 of a batch: stream the uploaded file through validation into `signatures` with COPY, in one
- * transaction. A crash at any point rolls the transaction back and the retried job starts clean; nothing
- * parsed here is counted until the dedupe stage commits it.
+ * Stage 1 of a batch: read the uploaded file, validate its rows and COPY them into `signatures`.
+ *
+ * A large CSV is split at record boundaries (`plan`) and its chunks are parsed by separate jobs (`parseChunk`),
+ * in parallel on every worker process. Each chunk is one transaction that first deletes its own row range, so a
+ * retried chunk starts clean. `finish` adds up the chunks and hands the batch to dedupe; nothing parsed is
+ * counted before dedupe commits it.
  */
 @Injectable()
 export class ParseService {
@@ -42,66 +51,114 @@ export class ParseService {
     private readonly files: FileStore,
   ) {}
 
-  async parse(batchId: string): Promise<void> {
+  /**
+   * Reads the header row (a file whose columns cannot be mapped fails here, before any row is parsed) and
+   * splits the file into chunks. Returns the chunk jobs to run, or null when the batch needs no parsing.
+   */
+  async plan(batchId: string): Promise<ParseChunkPayload[] | null> {
     const batch = await this.batches.findById(batchId);
-    if (!batch || !(await this.batches.transition(batchId, ['queued', 'parsing'], { status: 'parsing', progress: 0.01 }))) {
-      return; // already parsed, failed or retracted: nothing to do
+    if (!batch || !(await this.batches.transition(batchId, ['queued', 'parsing'], { status: 'parsing', progress: PLANNED_PROGRESS }))) {
+      return null; // already parsed, failed or retracted: nothing to do
     }
-    try {
-      const counts = await this.copyIntoSignatures(batch);
-      this.logger.log({ batchId, rows: counts.rows, accepted: counts.accepted, rejected: counts.rejected }, 'batch parsed');
-    } catch (error) {
-      if (!(error instanceof ParseFailure)) throw error; // transient: BullMQ retries the job
-      this.logger.warn({ batchId, reason: error.message }, 'batch failed');
-      await this.batches.fail(batchId, error.message);
-    }
+    return this.failingBatchOn(batchId, async () => {
+      const upload = this.files.path(batchFiles(batchId).upload);
+      const source = await openRecords(upload);
+      const header = await firstRecord(source.records);
+      if (!header) throw new ParseFailure('The file is empty: it has no header row and no data rows.');
+      columnsOfHeader(header, batch.mapping);
+
+      if (source.format !== 'csv' || !splittable(source.encoding)) return [{ batchId, chunk: wholeFile(), chunks: 1, csv: null }];
+      const chunks = await splitAtRecords(upload, this.config.parseChunkBytes);
+      const csv = { encoding: source.encoding as 'utf-8', delimiter: source.delimiter! };
+      this.logger.log({ batchId, chunks: chunks.length }, 'batch split');
+      return chunks.map((chunk) => ({ batchId, chunk, chunks: chunks.length, csv: { ...csv, header: chunk.index === 0 ? null : header } }));
+    });
   }
 
-  private async copyIntoSignatures(batch: Batch): Promise<RowCounts> {
+  /** Parses one chunk into `signatures`, in one transaction, and writes its part of the rejection report. */
+  async parseChunk(job: ParseChunkPayload): Promise<ChunkResult> {
+    const batch = await this.batches.findById(job.batchId);
+    if (batch?.status !== 'parsing') return null;
+    return this.failingBatchOn(job.batchId, () => this.copyChunk(batch, job));
+  }
+
+  /** Adds up the chunks' counts, joins their rejection reports and hands the batch to dedupe. */
+  async finish(batchId: string, results: ChunkResult[]): Promise<void> {
+    const batch = await this.batches.findById(batchId);
+    if (batch?.status !== 'parsing') return; // a chunk failed it, or it was retracted
+    const chunks = results.filter((r): r is NonNullable<ChunkResult> => r !== null).sort((a, b) => a.index - b.index);
+    if (chunks.length !== results.length || chunks.length !== chunks[0]?.chunks) {
+      throw new Error(`batch ${batchId}: ${chunks.length} of ${chunks[0]?.chunks ?? '?'} chunks reported`); // retried
+    }
+    const counts = addUp(chunks);
+    const files = batchFiles(batchId);
+    await this.files.concatenate(chunks.map((c) => files.rejectionsPart(c.index)), files.rejections);
+    if (counts.rows === 0) {
+      await this.batches.fail(batchId, 'The file has a header row but no data rows.');
+      return;
+    }
+    await this.batches.transition(batchId, ['parsing'], { status: 'deduplicating', progress: PARSED_PROGRESS, ...counts });
+    await Promise.all(chunks.map((c) => this.files.remove(files.rejectionsPart(c.index))));
+    this.logger.log({ batchId, chunks: chunks.length, rows: counts.rows, accepted: counts.accepted, rejected: counts.rejected }, 'batch parsed');
+  }
+
+  private async copyChunk(batch: Batch, job: ParseChunkPayload): Promise<ChunkResult> {
     const campaign = await this.campaignsRepository.findById(batch.campaignId);
     const section = await this.campaignsRepository.findSectionById(batch.sectionId);
     if (!campaign || !section) throw new ParseFailure('The campaign or section of this batch no longer exists.');
 
-    const upload = batchFiles(batch.id).upload;
-    const size = (await this.files.size(upload)) ?? 0;
-
-    const source = await openRecords(this.files.path(upload), this.progressReporter(batch.id, size));
+    const { chunk, csv } = job;
+    const upload = this.files.path(batchFiles(batch.id).upload);
+    const records = csv ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk) : (await openRecords(upload)).records;
     const rejections = stringify();
-    const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejections));
+    const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejectionsPart(chunk.index)));
     const rows = new RowStream({
       batchId: batch.id,
       campaignId: campaign.id,
       explicitMapping: batch.mapping,
       rejections,
       rules: await this.rowRules(campaign, section, batch.dateFormat, batch.createdAt),
+      chunk: csv?.header ? { header: csv.header, rowsBefore: chunk.rowsBefore } : undefined,
     });
 
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     await runner.startTransaction();
     try {
-      await runner.query('DELETE FROM signatures WHERE batch_id = $1', [batch.id]);
-      await pipeline(source.records, rows, client.query(copyFrom(COPY_SIGNATURES_SQL)));
+      const lastRow = chunk.end === null ? null : chunk.rowsBefore + chunk.rows;
+      await runner.query('DELETE FROM signatures WHERE batch_id = $1 AND row_number > $2 AND ($3::int IS NULL OR row_number <= $3)', [batch.id, chunk.rowsBefore, lastRow]);
+      await pipeline(records, rows, client.query(copyFrom(COPY_SIGNATURES_SQL)));
       rejections.end();
       await finished(rejectionsFile);
-
-      const { counts } = rows;
-      if (counts.rows === 0) throw new ParseFailure('The file has a header row but no data rows.');
-      const moved = await this.batches.transition(
-        batch.id,
-        ['parsing'],
-        { status: 'deduplicating', progress: PARSED_PROGRESS, rows: counts.rows, accepted: counts.accepted, rejected: counts.rejected, rejectionsByReason: counts.rejectionsByReason },
-        runner.manager,
-      );
-      if (moved) await runner.commitTransaction();
-      else await runner.rollbackTransaction(); // retracted while parsing
-      return counts;
+      if (csv && rows.records !== chunk.rows) {
+        // The split and csv-parse disagree on where rows end: only a malformed file gets here.
+        throw new ParseFailure(`The file's rows could not be told apart reliably near line ${chunk.linesBefore + 1}. Export it again as CSV and upload the new file.`);
+      }
+      const stillParsing = await this.batches.addParseProgress(batch.id, (PARSED_PROGRESS - PLANNED_PROGRESS) / job.chunks, PARSED_PROGRESS, runner.manager);
+      if (!stillParsing) {
+        await runner.rollbackTransaction(); // failed or retracted meanwhile
+        return null;
+      }
+      await runner.commitTransaction();
+      return { index: chunk.index, chunks: job.chunks, ...rows.counts };
     } catch (error) {
       rejections.destroy();
       await runner.rollbackTransaction();
-      throw readFailure(error);
+      throw readFailure(error, { lines: chunk.linesBefore, records: chunk.rowsBefore + (chunk.index > 0 ? 1 : 0) });
     } finally {
       await runner.release();
+    }
+  }
+
+  /** Runs a step; a ParseFailure (the file itself is wrong) fails the batch with its message, anything else is retried. */
+  private async failingBatchOn<T>(batchId: string, step: () => Promise<T>): Promise<T | null> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ParseFailure)) throw error; // transient: BullMQ retries the job
+      this.logger.warn({ batchId, reason: error.message }, 'batch failed');
+      await this.batches.fail(batchId, error.message);
+      return null;
     }
   }
 
@@ -117,14 +174,27 @@ export class ParseService {
       uploadedAt,
     };
   }
+}
 
-  /** Writes how far parsing has got to the batch, at most twice a second. */
-  private progressReporter(batchId: string, size: number): (bytesRead: number) => void {
-    let last = Date.now();
-    return (read) => {
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      this.batches.setProgress(batchId, 0.01 + (PARSED_PROGRESS - 0.01) * (read / size)).catch(() => undefined);
-    };
+/** The header row of a file: its first record. Reading stops there. */
+async function firstRecord(records: Readable): Promise<string[] | null> {
+  try {
+    for await (const record of records) return record as string[];
+    return null;
+  } catch (error) {
+    throw readFailure(error);
   }
+}
+
+function addUp(chunks: RowCounts[]): RowCounts {
+  const total: RowCounts = { rows: 0, accepted: 0, rejected: 0, rejectionsByReason: {} };
+  for (const c of chunks) {
+    total.rows += c.rows;
+    total.accepted += c.accepted;
+    total.rejected += c.rejected;
+    for (const [reason, n] of Object.entries(c.rejectionsByReason) as [keyof RowCounts['rejectionsByReason'], number][]) {
+      total.rejectionsByReason[reason] = (total.rejectionsByReason[reason] ?? 0) + n;
+    }
+  }
+  return total;
 }
