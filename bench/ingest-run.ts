@@ -50,6 +50,12 @@ export class RunningIngest {
     while (PIPELINE.indexOf(this.status) < PIPELINE.indexOf(status)) await Promise.race([sleep(POLL_EVERY_MS), this.done]);
   }
 
+  /** Resolves once parsing has filled `fraction` of the progress bar (or the batch is past parsing). */
+  async parsed(fraction: number): Promise<void> {
+    await this.reached('parsing');
+    while (this.status === 'parsing' && this.latest.progress < fraction) await Promise.race([sleep(POLL_EVERY_MS), this.done]);
+  }
+
   /** Stops polling: the scenario ends with the batch unfinished (`done` then rejects). */
   abandon(): void {
     this.abandoned = true;

@@ -19,7 +19,7 @@ export interface MeasurementResult {
   details: Record<string, unknown>;
 }
 
-export type Unit = 's' | 'req/s' | 'ms' | 'MB' | 'errors';
+export type Unit = 's' | 'req/s' | 'ms' | 'MB' | 'errors' | 'jobs';
 
 export interface Figure {
   name: string;

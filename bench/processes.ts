@@ -79,6 +79,11 @@ export class WatchedProcess {
     return this.child.signalCode ? `signal ${this.child.signalCode}` : `exit code ${this.child.exitCode}`;
   }
 
+  /** Kills the process without warning, as a crash or the OOM killer would. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
   /** Asks the process to shut down (SIGTERM, as an orchestrator would), kills it if it takes too long. */
   async stop(): Promise<ProcessUsage> {
     const usage = this.monitor.finish();

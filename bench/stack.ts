@@ -38,7 +38,11 @@ export interface StackRun<T> {
 }
 
 /** Starts a fresh stack, runs `scenario` against it, stops every process; returns the result and what each process used. */
-export async function withStack<T>(options: BenchOptions, stackOptions: StackOptions, scenario: (client: HandinClient) => Promise<T>): Promise<StackRun<T>> {
+export async function withStack<T>(
+  options: BenchOptions,
+  stackOptions: StackOptions,
+  scenario: (client: HandinClient, workers: WatchedProcess[]) => Promise<T>,
+): Promise<StackRun<T>> {
   const processes: WatchedProcess[] = [];
   try {
     const env = await prepare(options, stackOptions);
@@ -53,7 +57,7 @@ export async function withStack<T>(options: BenchOptions, stackOptions: StackOpt
     }
     await waitFor('the workers', processes, async () => (await workerCount(options)) === stackOptions.workerProcesses);
 
-    const result = await scenario(client);
+    const result = await scenario(client, processes.slice(1));
     return { result, usages: await stopAll(processes) };
   } finally {
     await stopAll(processes);

@@ -34,6 +34,8 @@ export class SignersRepository {
 
   /** Adds a parsed batch's rows to the signers; returns what the batch counters need. */
   async commitBatch(tx: EntityManager, t: CommitTarget): Promise<CommitCounts> {
+    // Sorting a million-row batch by key spills to disk at the default 4 MB (measured: 2 s of 14 s at 1M rows).
+    await tx.query(`SET LOCAL work_mem = '64MB'`);
     // One candidate per key: the batch's own earliest row for that person.
     await tx.query(
       `CREATE TEMP TABLE commit_candidates ON COMMIT DROP AS
