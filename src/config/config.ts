@@ -84,7 +84,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workersInApi: boolean('WORKERS_IN_API', true),
     workerConcurrency: integer('WORKER_CONCURRENCY', 2, 1),
     queueLockMs: integer('QUEUE_LOCK_MS', 30000, 1000),
-    parseChunkBytes: integer('PARSE_CHUNK_BYTES', 4 * 1024 * 1024, 1024),
+    parseChunkBytes: integer('PARSE_CHUNK_BYTES', 2 * 1024 * 1024, 1024),
     reconcileEveryMs: integer('RECONCILE_EVERY_MS', 60 * 60 * 1000, 0),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
