@@ -1,15 +1,17 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: npm run bench -- [--rows N] [--duration S] [--connections C] [--only NAME,...] [--cpu-prof]
+export const USAGE = `Usage: npm run bench -- [--rows N] [--pack-rows N] [--duration S] [--connections C] [--only NAME,...] [--cpu-prof]
   --rows N          rows of the large ingest (default 1000000, about 85 MB); the scale-out uploads two files of N/4
+  --pack-rows N     signatures in the measured hand-in pack (default 100000)
   --duration S      seconds of each HTTP load run (default 20)
   --connections C   concurrent HTTP connections of each load run (default 100)
   --only NAME,...   run only these measurements (default: all)
-  --cpu-prof        write V8 CPU profiles of the API and worker processes to .data/bench/profiles`;
+  --cpu-prof        write V8 CPU profiles of the API, worker and pack processes to .data/bench/profiles`;
 
 export interface BenchOptions {
   rows: number;
+  packRows: number;
   durationSeconds: number;
   connections: number;
   only: string[] | null;
@@ -30,6 +32,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     args: argv,
     options: {
       rows: { type: 'string', default: '1000000' },
+      'pack-rows': { type: 'string', default: '100000' },
       duration: { type: 'string', default: '20' },
       connections: { type: 'string', default: '100' },
       only: { type: 'string' },
@@ -44,6 +47,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   const root = resolve(__dirname, '..', '..');
   return {
     rows: wholeNumber('--rows', values.rows, 1000),
+    packRows: wholeNumber('--pack-rows', values['pack-rows'], 1),
     durationSeconds: wholeNumber('--duration', values.duration, 1),
     connections: wholeNumber('--connections', values.connections, 1),
     only: values.only ? values.only.split(',').map((name) => name.trim()) : null,

@@ -1,10 +1,12 @@
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import PDFDocument from 'pdfkit';
 import { buildTotals } from '../../../src/modules/totals/breakdown';
 import { fallbackChain, fontBook, FontId, hanStyleForCountry } from '../../../src/modules/packs/render/fonts';
 import { listPageCount, splitIntoVolumes } from '../../../src/modules/packs/render/pack-layout';
 import { fill, SUPPORTED_LANGUAGES, textsFor } from '../../../src/modules/packs/render/pack-texts';
-import { newDocument, PdfText } from '../../../src/modules/packs/render/pdf-text';
-import { neutraliseFormula } from '../../../src/modules/packs/render/signature-list';
+import { INK, newDocument, PdfText } from '../../../src/modules/packs/render/pdf-text';
+import { neutraliseFormula, SignatureListFormat } from '../../../src/modules/packs/render/signature-list';
 import { visualLine } from '../../../src/modules/packs/render/text-runs';
 
 const LINES: Record<string, [string, FontId]> = {
@@ -45,9 +47,20 @@ describe('pack rendering', () => {
   it('puts right-to-left text in visual order, keeping numbers left-to-right and mirroring brackets', () => {
     const line = visualLine('דוד (כהן) 42', fallbackChain('simplified'), fonts);
     expect(line.rtl).toBe(true);
-    // The number is rightmost in logical order, so leftmost on the page; the Hebrew run is handed to fontkit
-    // in logical order (it reverses it), with its brackets swapped.
-    expect(line.runs.map((r) => r.text)).toEqual(['42', 'דוד )כהן( ']);
+    // The number is rightmost in logical order, so leftmost on the page; the Hebrew words come last word
+    // first, each handed to fontkit in logical order (it reverses a word itself), with its brackets swapped.
+    expect(line.runs.map((r) => r.text)).toEqual(['42', ' )כהן(', ' דוד']);
+  });
+
+  it('puts the words of a right-to-left name in visual order, each after its space', () => {
+    expect(visualLine('ياسمين القاسم', fallbackChain('simplified'), fonts).runs).toEqual([
+      { text: 'القاسم', font: 'arabic' },
+      { text: ' ياسمين', font: 'arabic' },
+    ]);
+  });
+
+  it('reverses a word without right-to-left letters inside right-to-left text, which fontkit would leave as it is', () => {
+    expect(visualLine('דוד ?! כהן', fallbackChain('simplified'), fonts).runs.map((r) => r.text)).toEqual(['כהן', ' !?', ' דוד']);
   });
 
   it('keeps a left-to-right line with an Arabic word in logical order around it', () => {
@@ -60,6 +73,52 @@ describe('pack rendering', () => {
     expect(visualLine('陳', fallbackChain(hanStyleForCountry('TW')), fonts).runs[0].font).toBe('chineseTraditional');
     expect(visualLine('陳', fallbackChain(hanStyleForCountry('JP')), fonts).runs[0].font).toBe('japanese');
     expect(visualLine('陈', fallbackChain(hanStyleForCountry('CN')), fonts).runs[0].font).toBe('chineseSimplified');
+  });
+});
+
+describe('text colours', () => {
+  const MUTED = '#5b5b5b';
+  const STRIPE = '#f1f1f1';
+
+  /** The fill colour in force at each piece of text, page by page, read back from an uncompressed PDF. */
+  async function colorsOfText(draw: (text: PdfText) => void): Promise<string[][]> {
+    const doc = new PDFDocument({ compress: false, autoFirstPage: false });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = once(doc, 'end');
+    draw(new PdfText(doc, fontBook(), fallbackChain('simplified')));
+    doc.end();
+    await ended;
+    const pdf = Buffer.concat(chunks).toString('latin1');
+    const pages = [...pdf.matchAll(/stream\n(1 0 0 -1 0 [\d.]+ cm\n[\s\S]*?)\nendstream/g)].map((m) => m[1]);
+    return pages.map((content) => {
+      const colors: string[] = [];
+      const saved: string[] = [];
+      let color = 'default';
+      for (const op of content.split('\n')) {
+        if (op === 'q') saved.push(color);
+        else if (op === 'Q') color = saved.pop()!;
+        else if (op.endsWith(' scn')) color = '#' + op.split(' ').slice(0, 3).map((c) => Math.round(Number(c) * 255).toString(16).padStart(2, '0')).join('');
+        else if (op === 'BT') colors.push(color);
+      }
+      return colors;
+    });
+  }
+
+  it('are those asked for after a stripe, a clipped line and on a new page', async () => {
+    const colors = await colorsOfText((text) => {
+      const line = (value: string, color?: string) => text.line(value, 48, 100, { size: 9, width: 200, color });
+      text.doc.addPage();
+      line('one', MUTED);
+      line('two', MUTED);
+      text.rect(48, 120, 200, 15, STRIPE);
+      line('three', MUTED);
+      text.line('a name far too long for its column, clipped after squeezing', 48, 100, { size: 9, width: 10, color: INK });
+      line('four');
+      text.doc.addPage();
+      line('five');
+    });
+    expect(colors).toEqual([[MUTED, MUTED, MUTED, INK, INK], [INK]]);
   });
 });
 
@@ -78,6 +137,17 @@ describe('pack layout', () => {
     expect(listPageCount(0, 'A4')).toBe(1);
     expect(listPageCount(100_000, 'A4')).toBeGreaterThan(listPageCount(100_000, 'Letter') - 300);
     expect(listPageCount(100_000, 'Letter')).toBeGreaterThan(listPageCount(100_000, 'A4'));
+  });
+});
+
+describe('signature list', () => {
+  it('prints the day in the campaign\'s time zone, also where a day starts at a quarter hour (UTC+5:45)', () => {
+    const format = new SignatureListFormat('en', 'Asia/Kathmandu', 'name withheld');
+    const day = (at: string) => format.print({ number: 1, name: 'Sita', city: null, country: 'NP', signedAt: new Date(at) }).signedAt;
+    expect(day('2017-05-01T18:14:59Z')).toBe('2017-05-01');
+    expect(day('2017-05-01T18:15:00Z')).toBe('2017-05-02');
+    expect(day('2017-05-01T18:00:00Z')).toBe('2017-05-01');
+    expect(day('2017-05-01T18:29:59Z')).toBe('2017-05-02');
   });
 });
 

@@ -55,6 +55,7 @@ export function fallbackChain(han: HanStyle, first: FontId = 'latin'): FontId[] 
 export class FontBook {
   private readonly buffers = new Map<FontId, Buffer>();
   private readonly faces = new Map<FontId, fontkit.Font>();
+  private readonly coverage = new Map<FontId, Map<number, boolean>>();
 
   buffer(id: FontId): Buffer {
     let buffer = this.buffers.get(id);
@@ -74,8 +75,19 @@ export class FontBook {
     return face;
   }
 
+  /** Remembered per font: a pack asks about the same few thousand characters for each of its cells. */
   has(id: FontId, codePoint: number): boolean {
-    return this.face(id).hasGlyphForCodePoint(codePoint);
+    let known = this.coverage.get(id);
+    if (!known) {
+      known = new Map();
+      this.coverage.set(id, known);
+    }
+    let has = known.get(codePoint);
+    if (has === undefined) {
+      has = this.face(id).hasGlyphForCodePoint(codePoint);
+      known.set(codePoint, has);
+    }
+    return has;
   }
 }
 

@@ -24,11 +24,14 @@ const COMBINING_OR_NEUTRAL = /[\s\p{M}\p{P}\p{S}\p{Nd}]/u;
  * Splits a line of text into font runs in visual order:
  * - each character is drawn by the first font of `chain` that has it; marks, spaces, digits and punctuation
  *   stay in the font of the run they are in when it has them, so a name is not chopped into needless runs;
- * - right-to-left text (Arabic, Hebrew) is reordered with the Unicode bidi algorithm (bidi-js). Runs of an
- *   RTL script are handed to fontkit in logical order (it shapes and reverses them itself); other runs at an
- *   RTL level are reversed here. Mirrored characters (brackets) are swapped.
+ * - right-to-left text (Arabic, Hebrew) is reordered with the Unicode bidi algorithm (bidi-js), down to the
+ *   word: a run at an RTL level becomes its words, last word first (see wordsRightToLeft). Mirrored characters
+ *   (brackets) are swapped.
  */
 export function visualLine(text: string, chain: FontId[], fonts: FontBook): VisualLine {
+  // Most cells (Latin, Cyrillic, Greek, Devanagari names; places; dates) are one run of the first font.
+  if (!RTL_CHARACTER.test(text) && coveredBy(chain[0], text, fonts)) return { runs: [{ text, font: chain[0] }], missing: 0, rtl: false };
+
   const characters = Array.from(text);
   let missing = 0;
   const fontOf: FontId[] = [];
@@ -58,6 +61,11 @@ export function visualLine(text: string, chain: FontId[], fonts: FontBook): Visu
   const mirroredCharacters = characters.map((ch, i) => mirrored.get(unitIndex[i]) ?? ch);
   const runs = group(mirroredCharacters, fontOf, (i) => levels[unitIndex[i]]);
   return { runs: reorder(runs), missing, rtl: (paragraphs[0]?.level ?? 0) % 2 === 1 };
+}
+
+function coveredBy(font: FontId, text: string, fonts: FontBook): boolean {
+  for (const ch of text) if (!fonts.has(font, ch.codePointAt(0)!)) return false;
+  return true;
 }
 
 interface LeveledRun extends TextRun {
@@ -92,9 +100,22 @@ function reorder(runs: LeveledRun[]): TextRun[] {
     }
     order = [...next, ...stretch.reverse()];
   }
-  return order.map((run) => ({
-    font: run.font,
-    // fontkit reverses runs of an RTL script by itself; anything else at an RTL level is reversed here.
-    text: run.level % 2 === 1 && !RTL_CHARACTER.test(run.text) ? Array.from(run.text).reverse().join('') : run.text,
-  }));
+  return order.flatMap((run) => (run.level % 2 === 1 ? wordsRightToLeft(run) : [{ font: run.font, text: run.text }]));
+}
+
+/**
+ * A run at a right-to-left level, as pdfkit must be given it. pdfkit lays text out a word at a time (caching each
+ * word: shaping is most of the cost of a line), and fontkit reverses each word of an RTL script by itself, a
+ * trailing space included. So the run becomes its words, last word first, each after its space ("a b c" as "c",
+ * " b", " a"): the run reversed as a whole. A word without RTL letters (brackets, a dash) is reversed here.
+ */
+function wordsRightToLeft(run: LeveledRun): TextRun[] {
+  return run.text
+    .split(' ')
+    .reverse()
+    .map((word, i) => {
+      const text = RTL_CHARACTER.test(word) ? word : Array.from(word).reverse().join('');
+      return { font: run.font, text: i === 0 ? text : ` ${text}` };
+    })
+    .filter((piece) => piece.text !== '');
 }
