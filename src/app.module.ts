@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CoreModule } from './common/core.module';
@@ -31,11 +31,17 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
+          // No request log for probes and for the public counter that every supporter's page polls: a line each
+          // is not worth it, and the request logger (a child logger per request) cost more CPU than the answer.
+          exclude: [
+            { path: 'health/live', method: RequestMethod.GET },
+            { path: 'health/ready', method: RequestMethod.GET },
+            { path: 'public/campaigns/:slug/counter', method: RequestMethod.GET },
+          ],
           pinoHttp: {
             level: config.logLevel,
             // Tokens are secrets; request bodies (names, e-mails) are never logged at all.
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
           },
         }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),

@@ -1,5 +1,7 @@
+import { hashToken } from '../../src/modules/auth/token';
+import { TOKEN_CACHE_MS } from '../../src/modules/auth/users.service';
 import { campaignDefinition, csv, people } from '../support/builders';
-import { TestApp } from '../support/test-app';
+import { sleep, TestApp } from '../support/test-app';
 
 /** Who may do what (DESIGN.md "Who uses it", "HTTP API"), and how the campaign import refuses bad documents. */
 describe('access and campaign import', () => {
@@ -38,6 +40,20 @@ describe('access and campaign import', () => {
       const res = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth('not-a-real-token')).expect(401);
       expect(res.body).toEqual(errorBody(401));
       await t.http.get(`/api/campaigns/${slug}/totals`).set({ Authorization: `Basic ${admin}` }).expect(401);
+    });
+
+    it('with a revoked token gets 401 within a few seconds, though its user was just seen', async () => {
+      const token = await t.token('admin');
+      await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(token)).expect(200);
+      await t.world.sql('UPDATE users SET token_hash = $1 WHERE token_hash = $2', [hashToken('hnd_replacement'), hashToken(token)]);
+
+      const deadline = Date.now() + TOKEN_CACHE_MS + 10_000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        await sleep(250);
+        status = (await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(token))).status;
+      }
+      expect(status).toBe(401);
     });
   });
 

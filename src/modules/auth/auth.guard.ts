@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthorizedError } from '../../common/errors';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { bearerToken } from './token';
 import { Role } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -18,8 +19,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest();
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const user = match ? await this.users.findByToken(match[1]) : null;
+    const token = bearerToken(request.headers.authorization);
+    const user = token ? await this.users.findByToken(token) : null;
     if (!user) throw new UnauthorizedError();
     request.user = user;
 

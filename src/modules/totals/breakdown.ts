@@ -119,3 +119,14 @@ function shares(cells: CountCell[], tallies: TallyCell[], key: 'country' | 'sect
     .filter(([, s]) => s.online + s.offline !== 0)
     .sort(([ka, a], [kb, b]) => b.online + b.offline - (a.online + a.offline) || ka.localeCompare(kb));
 }
+
+/** What a campaign's web page shows: no personal data, no breakdown. */
+export interface PublicCounter {
+  total: number;
+  goal: number;
+  updatedAt: string | null;
+}
+
+export function publicCounter(totals: Pick<Totals, 'total' | 'goal' | 'updatedAt'>): PublicCounter {
+  return { total: totals.total, goal: totals.goal, updatedAt: totals.updatedAt };
+}

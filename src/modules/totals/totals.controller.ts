@@ -1,8 +1,11 @@
-import { Controller, Get, Header, Param, Sse, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Param, Res, Sse, StreamableFile } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
+import { Response } from 'express';
 import { Observable } from 'rxjs';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { User } from '../auth/user.entity';
+import { CachedBody } from './cached-body';
+import { PUBLIC_COUNTER_CACHE_CONTROL } from './published-totals.listener';
 import { TotalsEventsService } from './totals-events.service';
 import { TotalsService } from './totals.service';
 
@@ -13,10 +16,12 @@ export class TotalsController {
     private readonly events: TotalsEventsService,
   ) {}
 
+  /** Once this process holds a campaign's totals, an admin's requests are answered ahead of Nest (published-totals.listener.ts). */
   @Get('api/campaigns/:slug/totals')
   @Roles('admin', 'coordinator')
-  get(@CurrentUser() user: User, @Param('slug') slug: string) {
-    return this.totals.forUser(user, slug);
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async get(@CurrentUser() user: User, @Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
+    return withEtag(response, await this.totals.bodyForUser(user, slug));
   }
 
   /** One row per breakdown entry, for spreadsheets. */
@@ -41,12 +46,23 @@ export class TotalsController {
     return this.events.stream(user, slug) as unknown as Observable<MessageEvent>;
   }
 
-  /** The public counter for a campaign web page: no personal data, any origin, cacheable for a few seconds. */
+  /**
+   * The public counter for a campaign web page: no personal data, any origin, cacheable for a few seconds. Once
+   * this process holds a campaign's counter, requests for it are answered ahead of Nest
+   * (published-totals.listener.ts, with the same headers); this handler serves the others and loads the counter.
+   */
   @Get('public/campaigns/:slug/counter')
   @Public()
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Access-Control-Allow-Origin', '*')
-  @Header('Cache-Control', 'public, max-age=5')
-  counter(@Param('slug') slug: string) {
-    return this.totals.publicCounter(slug);
+  @Header('Cache-Control', PUBLIC_COUNTER_CACHE_CONTROL)
+  async counter(@Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
+    return withEtag(response, await this.totals.publicCounter(slug));
   }
+}
+
+/** The body as a string (Nest would serialise an object again), with the entity tag computed when it was cached. */
+function withEtag(response: Response, body: CachedBody): string {
+  response.setHeader('ETag', body.etag);
+  return body.json;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { IngestModule } from '../ingest/ingest.module';
+import { PublishedTotalsRepository } from './published-totals.repository';
 import { TotalsEventsService } from './totals-events.service';
 import { TotalsController } from './totals.controller';
 import { TotalsRepository } from './totals.repository';
@@ -9,7 +10,7 @@ import { TotalsService } from './totals.service';
 @Module({
   imports: [CampaignsModule, IngestModule],
   controllers: [TotalsController],
-  providers: [TotalsRepository, TotalsService, TotalsEventsService],
-  exports: [TotalsService],
+  providers: [TotalsRepository, PublishedTotalsRepository, TotalsService, TotalsEventsService],
+  exports: [TotalsService, PublishedTotalsRepository],
 })
 export class TotalsModule {}

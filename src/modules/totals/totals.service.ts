@@ -1,23 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisClient, RedisKeys } from '../../redis/redis.module';
+import { Observable } from 'rxjs';
 import { User } from '../auth/user.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { BatchesRepository } from '../ingest/batches.repository';
 import { buildTotals, Totals } from './breakdown';
+import { CachedBody, cachedBody } from './cached-body';
+import { PublishedTotalsRepository } from './published-totals.repository';
 import { TotalsRepository } from './totals.repository';
-
-export interface PublicCounter {
-  total: number;
-  goal: number;
-  updatedAt: string | null;
-}
 
 /**
  * Publishes totals: the campaign-wide view and the public counter are computed from the counter cells after
- * every change and kept in Redis, so reads under load never touch Postgres; a change is also published on a
- * channel that the live dashboard (server-sent events) listens to.
+ * every change and kept in Redis (and in each API process's memory), so reads under load never touch Postgres;
+ * a change is also announced to the live dashboards (server-sent events).
  */
 @Injectable()
 export class TotalsService {
@@ -25,11 +21,10 @@ export class TotalsService {
 
   constructor(
     private readonly totals: TotalsRepository,
+    private readonly published: PublishedTotalsRepository,
     private readonly campaigns: CampaignsService,
     private readonly campaignsRepository: CampaignsRepository,
     private readonly batches: BatchesRepository,
-    private readonly redis: RedisClient,
-    private readonly keys: RedisKeys,
   ) {}
 
   /** Stage 3 of a batch (and the follow-up of tallies, retractions and imports). */
@@ -38,13 +33,7 @@ export class TotalsService {
     if (!campaign) return;
     const totals = await this.totals.withPublishLock(campaignId, async () => {
       const latest = await this.compute(campaign);
-      const counter: PublicCounter = { total: latest.total, goal: latest.goal, updatedAt: latest.updatedAt };
-      await this.redis
-        .multi()
-        .set(this.keys.key('totals', campaign.slug), JSON.stringify(latest))
-        .set(this.keys.key('counter', campaign.slug), JSON.stringify(counter))
-        .publish(this.totalsChannel(campaign.slug), JSON.stringify(latest))
-        .exec();
+      await this.published.publish(campaign.slug, latest);
       return latest;
     });
     if (batchId) await this.batches.transition(batchId, ['aggregating'], { status: 'done', progress: 1 });
@@ -53,24 +42,25 @@ export class TotalsService {
 
   /** Admins see everything; a coordinator sees their section's share; activists and others see nothing here. */
   async forUser(user: User, slug: string): Promise<Totals> {
-    const campaign = await this.campaigns.bySlug(slug);
-    if (user.role === 'coordinator') return this.compute(campaign, user.sectionCode!);
-    const cached = await this.redis.get(this.keys.key('totals', slug));
-    return cached ? (JSON.parse(cached) as Totals) : this.compute(campaign);
+    if (user.role === 'coordinator') return this.compute(await this.campaigns.bySlug(slug), user.sectionCode!);
+    const published = await this.published.totals(slug);
+    return published ? (JSON.parse(published.json) as Totals) : this.compute(await this.campaigns.bySlug(slug));
   }
 
-  /** The public counter, served from Redis; computed once and cached when Redis has none yet. */
-  async publicCounter(slug: string): Promise<PublicCounter> {
-    const cached = await this.redis.get(this.keys.key('counter', slug));
-    if (cached) return JSON.parse(cached) as PublicCounter;
-    const totals = await this.compute(await this.campaigns.bySlug(slug));
-    const counter = { total: totals.total, goal: totals.goal, updatedAt: totals.updatedAt };
-    await this.redis.set(this.keys.key('counter', slug), JSON.stringify(counter));
-    return counter;
+  /** The same, serialised: the campaign-wide view is served as published, without parsing it again. */
+  async bodyForUser(user: User, slug: string): Promise<CachedBody> {
+    const published = user.role === 'coordinator' ? null : await this.published.totals(slug);
+    return published ?? cachedBody(JSON.stringify(await this.forUser(user, slug)));
   }
 
-  totalsChannel(slug: string): string {
-    return this.keys.key('totals-changed', slug);
+  /** The public counter (`{total, goal, updatedAt}`) as published; computed once and stored when none was yet. */
+  publicCounter(slug: string): Promise<CachedBody> {
+    return this.published.counter(slug, async () => this.compute(await this.campaigns.bySlug(slug)));
+  }
+
+  /** Every change of a campaign's totals from now on. */
+  changes(slug: string): Observable<Totals> {
+    return this.published.changes(slug);
   }
 
   private async compute(campaign: Campaign, sectionCode?: string): Promise<Totals> {
