@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { fallbackChain, FontBook, FontId, HanStyle, hanStyleForCountry, hanStyleForLanguage } from './fonts';
 import { Column, listGeometry, ListGeometry, listPageCount, MARGIN, PAPER, PaperSize, ROW_HEIGHT, ROW_TEXT_SIZE, Volume } from './pack-layout';
 import { fill, PackTexts, textsFor } from './pack-texts';
-import { INK, LineOptions, newDocument, PdfText } from './pdf-text';
+import { Box, INK, LineOptions, newDocument, PdfText } from './pdf-text';
 import { ListRow, SignatureListFormat } from './signature-list';
 
 /** Everything a pack says besides its list of names. */
@@ -67,7 +67,8 @@ export class PackDocument {
     const { columns } = this.list;
     const cell = (column: Column, color = INK): LineOptions => ({ size: ROW_TEXT_SIZE, width: column.width, align: column.align, color });
     this.cells = {
-      number: cell(columns.number, MUTED),
+      // Numbers in ink like the names: a muted number meant two colour changes on every row of the list.
+      number: cell(columns.number),
       name: cell(columns.name),
       withheldName: cell(columns.name, MUTED),
       city: cell(columns.city),
@@ -110,7 +111,7 @@ export class PackDocument {
     }
 
     const boxTop = doc.y + 10;
-    text.rect(MARGIN, boxTop, this.width, 92, STRIPE);
+    text.rects([{ x: MARGIN, y: boxTop, width: this.width, height: 92 }], STRIPE);
     text.line(values.signatures, MARGIN + 16, boxTop + 46, { size: 36, width: this.width / 2, bold: true, color: ACCENT });
     text.line(c.signatures, MARGIN + 16, boxTop + 70, { size: 10, width: this.width / 2 - 16, color: MUTED });
     const right = MARGIN + this.width / 2;
@@ -152,7 +153,6 @@ export class PackDocument {
   row(row: ListRow): void {
     if (this.listPage === 0 || this.rowOnPage === this.list.rowsPerPage) this.startListPage();
     const baseline = this.list.firstRowBaseline + this.rowOnPage * ROW_HEIGHT;
-    if (this.rowOnPage % 2 === 1) this.text.rect(MARGIN, baseline - ROW_HEIGHT + 4, this.width, ROW_HEIGHT, STRIPE);
     const printed = this.format.print(row);
     const chain = this.chainFor(row.country);
     const { columns } = this.list;
@@ -230,6 +230,15 @@ export class PackDocument {
       text.line(label, column.x, list.headerBaseline, { size: 9, width: column.width, align: column.align, bold: true });
     }
     doc.moveTo(MARGIN, list.headerRuleY).lineTo(MARGIN + this.width, list.headerRuleY).lineWidth(0.6).stroke(RULE);
+    // Every other row is striped, in one path for the page: a fill per stripe, and the text colour set again
+    // after each, made up a good part of a list page's content.
+    const rowsBefore = (this.listPage - 1) * list.rowsPerPage;
+    const rowsHere = Math.min(list.rowsPerPage, this.volume.to - this.volume.from + 1 - rowsBefore);
+    const stripes: Box[] = [];
+    for (let i = 1; i < rowsHere; i += 2) {
+      stripes.push({ x: MARGIN, y: list.firstRowBaseline + i * ROW_HEIGHT - ROW_HEIGHT + 4, width: this.width, height: ROW_HEIGHT });
+    }
+    text.rects(stripes, STRIPE);
     const footer = fill(this.texts.footer.page, { page: this.listPage, pages: this.listPages });
     text.line(this.facts.campaign.title, MARGIN, list.footerBaseline, { size: 8, width: this.width * 0.65, color: MUTED });
     text.line(footer, MARGIN + this.width * 0.65, list.footerBaseline, { size: 8, width: this.width * 0.35, align: 'right', color: MUTED });

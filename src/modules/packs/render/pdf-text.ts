@@ -1,8 +1,15 @@
 import PDFDocument from 'pdfkit';
 import { FONT_FILES, FontBook, FontId } from './fonts';
-import { visualLine } from './text-runs';
+import { TextRun, visualLine } from './text-runs';
 
 export type Align = 'left' | 'right' | 'center';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export interface LineOptions {
   size: number;
@@ -21,6 +28,9 @@ export interface ParagraphOptions {
   /** Space after the paragraph, in points. */
   gap?: number;
 }
+
+/** Space between the lines of a paragraph, as a share of the font size. */
+const LINE_GAP = 0.35;
 
 /** Smallest size a squeezed line may get; below it a name would be unreadable, so it is clipped instead. */
 const MIN_SQUEEZED_SIZE = 4.5;
@@ -50,9 +60,11 @@ export class PdfText {
     doc.on('pageAdded', () => (this.fill = null));
   }
 
-  /** A filled rectangle (a stripe, a box). Draw filled shapes only through here, or the text may take their colour. */
-  rect(x: number, y: number, width: number, height: number, color: string): void {
-    this.doc.rect(x, y, width, height).fill(color);
+  /** Filled rectangles (stripes, a box), one path. Draw filled shapes only through here, or the text may take their colour. */
+  rects(boxes: Box[], color: string): void {
+    if (boxes.length === 0) return;
+    for (const b of boxes) this.doc.rect(b.x, b.y, b.width, b.height);
+    this.doc.fill(color);
     this.fill = color;
   }
 
@@ -62,7 +74,7 @@ export class PdfText {
     const line = visualLine(text, options.bold ? ['latinBold', ...chain] : chain, this.fonts);
     this.missingGlyphs += line.missing;
     let size = options.size;
-    const widths = line.runs.map((run) => this.doc.font(run.font).fontSize(size).widthOfString(run.text));
+    const widths = this.runWidths(line.runs, size);
     let total = widths.reduce((a, b) => a + b, 0);
     if (total > options.width) {
       const squeezed = Math.max(MIN_SQUEEZED_SIZE, (size * options.width) / total);
@@ -86,29 +98,66 @@ export class PdfText {
   }
 
   /**
-   * A wrapped paragraph at the document's cursor, flowing onto new pages as needed. Left-to-right text changes
-   * font run by run; a right-to-left paragraph is set right-aligned in the font of its script.
+   * A wrapped paragraph at the document's cursor, flowing onto new pages as needed. Left-to-right text is
+   * wrapped by pdfkit, changing font run by run; a right-to-left paragraph is wrapped here (see rightToLeft).
    */
   paragraph(text: string, x: number, options: ParagraphOptions): void {
-    const line = visualLine(text, options.bold ? ['latinBold', ...this.chain] : this.chain, this.fonts);
-    this.missingGlyphs += line.missing;
-    this.fillColor(options.color ?? INK);
-    this.doc.fontSize(options.size);
-    const layout = { width: options.width, lineGap: options.size * 0.35 };
+    const chain = options.bold ? ['latinBold' as const, ...this.chain] : this.chain;
+    const line = visualLine(text, chain, this.fonts);
     if (line.rtl) {
-      const font = mostUsedFont(line.runs);
-      // With `features` set, pdfkit shapes each line whole (not word by word), so fontkit reverses it as a unit.
-      this.doc.font(font).text(text, x, this.doc.y, { ...layout, align: 'right', features: [] });
+      this.rightToLeft(text, x, options, chain);
     } else {
+      this.missingGlyphs += line.missing;
+      this.fillColor(options.color ?? INK);
+      this.doc.fontSize(options.size);
       const last = line.runs.length - 1;
       line.runs.forEach((run, i) => {
         this.doc.font(run.font);
-        const options = { ...layout, continued: i < last };
-        if (i === 0) this.doc.text(run.text, x, this.doc.y, options);
-        else this.doc.text(run.text, options);
+        const layout = { width: options.width, lineGap: options.size * LINE_GAP, continued: i < last };
+        if (i === 0) this.doc.text(run.text, x, this.doc.y, layout);
+        else this.doc.text(run.text, layout);
       });
     }
     this.doc.y += options.gap ?? 0;
+  }
+
+  /**
+   * pdfkit wraps a paragraph as if it ran left to right, and reordering a whole wrapped paragraph would put its
+   * first words on its last line and reverse its numbers. So a right-to-left paragraph is broken into lines
+   * here, in logical order, and each line is reordered on its own by `line` (bidi per line, as UAX #9 asks).
+   */
+  private rightToLeft(text: string, x: number, options: ParagraphOptions, chain: FontId[]): void {
+    // Line spacing from the Latin face, as pdfkit spaces left-to-right paragraphs: Arabic faces are much taller.
+    const face = this.fonts.face('latin');
+    const ascent = (face.ascent / face.unitsPerEm) * options.size;
+    const lineHeight = ((face.ascent - face.descent + face.lineGap) / face.unitsPerEm) * options.size + options.size * LINE_GAP;
+    const fits = (candidate: string) => this.width(visualLine(candidate, chain, this.fonts).runs, options.size) <= options.width;
+    const draw = (lineText: string) => {
+      if (this.doc.y + lineHeight > this.doc.page.height - this.doc.page.margins.bottom) this.doc.addPage();
+      this.line(lineText, x, this.doc.y + ascent, { size: options.size, width: options.width, align: 'right', color: options.color }, chain);
+      this.doc.y += lineHeight;
+    };
+    for (const hardLine of text.split('\n')) {
+      let current = '';
+      for (const word of hardLine.split(/\s+/).filter(Boolean)) {
+        const candidate = current ? `${current} ${word}` : word;
+        if (current && !fits(candidate)) {
+          draw(current);
+          current = word;
+        } else {
+          current = candidate;
+        }
+      }
+      draw(current);
+    }
+  }
+
+  private runWidths(runs: TextRun[], size: number): number[] {
+    return runs.map((run) => this.doc.font(run.font).fontSize(size).widthOfString(run.text));
+  }
+
+  private width(runs: TextRun[], size: number): number {
+    return this.runWidths(runs, size).reduce((a, b) => a + b, 0);
   }
 
   private fillColor(color: string): void {
@@ -120,12 +169,6 @@ export class PdfText {
 
 /** pdfkit copies its options, so one object serves every call. */
 const ONE_LINE = { lineBreak: false, baseline: 'alphabetic' } as const;
-
-function mostUsedFont(runs: { text: string; font: FontId }[]): FontId {
-  const length = new Map<FontId, number>();
-  for (const run of runs) length.set(run.font, (length.get(run.font) ?? 0) + run.text.length);
-  return [...length.entries()].sort((a, b) => b[1] - a[1])[0][0];
-}
 
 export function newDocument(paper: 'A4' | 'Letter', title: string, margin: number): PDFKit.PDFDocument {
   return new PDFDocument({ size: paper === 'Letter' ? 'LETTER' : 'A4', margin, autoFirstPage: false, info: { Title: title, Creator: 'Handin' } });
