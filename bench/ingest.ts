@@ -76,7 +76,7 @@ export const ingestMeasurement: Measurement = {
         `${rows} rows: ${describeStages(single.result)}; ${describeCpu(single.usages)}`,
         `${rows} rows: ${countersNote(single.result)}`,
         `a worker killed: ${describeStages(killed.result.timing)}; counted ${killed.result.timing.batch.counted}, the same as without the kill`,
-        `scale-out (WORKER_CONCURRENCY=1, so each process takes one batch): 1 process ${byOne.result.seconds.toFixed(1)} s, ` +
+        `scale-out (WORKER_CONCURRENCY=1: one job per queue per process): 1 process ${byOne.result.seconds.toFixed(1)} s, ` +
           `2 processes ${byTwo.result.seconds.toFixed(1)} s, speed-up ${(byOne.result.seconds / byTwo.result.seconds).toFixed(2)}× (ideal 2×)`,
         ...byOne.result.timings.map((t) => `scale-out, 1 process, ${t.section}: ${describeStages(t)}`),
         ...byTwo.result.timings.map((t) => `scale-out, 2 processes, ${t.section}: ${describeStages(t)}`),
@@ -90,7 +90,7 @@ export const ingestMeasurement: Measurement = {
 /** Both exports uploaded at once, timed until both batches are in the totals. */
 async function scaleOut(options: BenchOptions, workerProcesses: number, files: [DatasetSpec, string][]) {
   progress(`ingest: scale-out, ${files.length} batches, ${workerProcesses} worker process(es)`);
-  // One job per queue per process: with the default of 2, one process could take both batches.
+  // One job per queue per process, so that one process cannot dedupe one batch while it parses the other.
   return withStack(options, { label: `scale-out-${workerProcesses}`, workerProcesses, workerConcurrency: 1 }, async (client) => {
     const startedAt = performance.now();
     const runs = await Promise.all(files.map(([spec, path]) => RunningIngest.start(client, spec.section, path)));

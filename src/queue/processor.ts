@@ -28,6 +28,8 @@ export interface ChildJob<C extends JobName = JobName> {
  */
 export interface Processor<N extends JobName = JobName> {
   readonly queue: QueueName;
+  /** Jobs of this queue one process runs at once; WORKER_CONCURRENCY when absent. */
+  readonly concurrency?: number;
   handle(job: JobContext<N>): Promise<unknown>;
   giveUp?(job: JobContext<N>, error: Error): Promise<void>;
 }

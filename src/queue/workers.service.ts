@@ -37,7 +37,7 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
     const worker = new Worker(processor.queue, (job, token) => processor.handle(this.context(job, token) as never), {
       connection: redisConnectionOptions(this.config.redisUrl),
       prefix: `${this.config.redisPrefix}:bull`,
-      concurrency: this.config.workerConcurrency,
+      concurrency: processor.concurrency ?? this.config.workerConcurrency,
       // A killed worker's job is handed to another after the lock lapses; long jobs renew it every lockDuration/2.
       lockDuration: this.config.queueLockMs,
       stalledInterval: this.config.queueLockMs,
