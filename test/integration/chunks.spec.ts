@@ -51,6 +51,12 @@ describe('a file parsed in chunks', () => {
     expect(signer.city).toBe('Den Haag, "centrum"');
   });
 
+  it('reads a file with old Mac line ends (CR only) whole, and counts every row', async () => {
+    const { body } = await upload(csv(people(200, 'mac')).replace(/\n/g, '\r')).expect(202);
+    const batch = await t.waitForBatch(admin, body.id);
+    expect(batch).toMatchObject({ status: 'done', rows: 200, accepted: 200, counted: 200 });
+  });
+
   it('names the line of the whole file when a chunk far into it is broken', async () => {
     const lines = csv(people(300, 'broken')).trimEnd().split('\n');
     lines.push('Anna,"Unclosed,anna@example.org,2017-05-01T10:00:00Z');

@@ -48,6 +48,11 @@ export class BatchesRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Progress of a batch being parsed (a no-op once it is not). */
+  async setParseProgress(id: string, progress: number): Promise<void> {
+    await this.dataSource.manager.update(Batch, { id, status: 'parsing' }, { progress });
+  }
+
   /**
    * Adds a parsed chunk's share to a parsing batch's progress, in the chunk's transaction. False when the batch
    * is no longer parsing (it failed or was retracted meanwhile): the chunk must then not commit. The row lock

@@ -14,7 +14,7 @@ export interface FileChunk {
   linesBefore: number;
 }
 
-/** The whole file as one chunk, for files that are not split (XLSX, UTF-16, old Mac line endings). */
+/** The whole file as one chunk, for files that are not split (XLSX, UTF-16, CSV without LF line ends). */
 export function wholeFile(): FileChunk {
   return { index: 0, start: 0, end: null, rowsBefore: 0, rows: 0, linesBefore: 0 };
 }
@@ -30,10 +30,10 @@ const QUOTE = 0x22;
  * CR LF only CR LF does: the same rules csv-parse applies. Empty lines are not records (csv-parse's
  * `skip_empty_lines`). The bytes of `"`, CR and LF never occur inside a multi-byte UTF-8 character.
  *
- * Returns the chunks in order; the first holds the header row. Returns one whole-file chunk when the file
- * has no LF line ends at all.
+ * Returns the chunks in order; the first holds the header row. Returns null when the file has no LF line
+ * ends at all (old Mac CR files): csv-parse then ends records differently, and the file is read whole.
  */
-export async function splitAtRecords(path: string, chunkBytes: number): Promise<FileChunk[]> {
+export async function splitAtRecords(path: string, chunkBytes: number): Promise<FileChunk[] | null> {
   const chunks: FileChunk[] = [];
   let chunkStart = 0;
   let rowsAtChunkStart = 0;
@@ -74,7 +74,7 @@ export async function splitAtRecords(path: string, chunkBytes: number): Promise<
     }
   }
   if (recordBytes > 0) records++; // a last record without a line end
-  if (crlf === null) return [wholeFile()];
+  if (crlf === null) return null;
   const dataRows = Math.max(records - 1, 0);
   if (position > chunkStart || chunks.length === 0) {
     chunks.push({ index: chunks.length, start: chunkStart, end: null, rowsBefore: rowsAtChunkStart, rows: dataRows - rowsAtChunkStart, linesBefore: linesAtChunkStart });

@@ -21,7 +21,7 @@ export interface RecordSource {
 export type CsvEncoding = 'utf-8' | 'utf-8 (BOM)' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** Encodings in which `"`, CR and LF are single bytes that occur nowhere else, so a file can be split by bytes. */
-export function splittable(encoding: string | null): boolean {
+export function splittable(encoding: string | null): encoding is 'utf-8' | 'utf-8 (BOM)' | 'windows-1252' {
   return encoding === 'utf-8' || encoding === 'utf-8 (BOM)' || encoding === 'windows-1252';
 }
 

@@ -26,6 +26,7 @@ import { toLuxonFormat } from './signed-at';
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
 export const PARSED_PROGRESS = 0.8;
 const PLANNED_PROGRESS = 0.01;
+const PROGRESS_EVERY_MS = 500;
 
 /** What a parsed chunk reports to the parse job; null when the batch had stopped parsing. */
 export type ChunkResult = ({ index: number; chunks: number } & RowCounts) | null;
@@ -67,9 +68,11 @@ export class ParseService {
       if (!header) throw new ParseFailure('The file is empty: it has no header row and no data rows.');
       columnsOfHeader(header, batch.mapping);
 
-      if (source.format !== 'csv' || !splittable(source.encoding)) return [{ batchId, chunk: wholeFile(), chunks: 1, csv: null }];
+      const whole = [{ batchId, chunk: wholeFile(), chunks: 1, csv: null }];
+      if (source.format !== 'csv' || !splittable(source.encoding)) return whole;
       const chunks = await splitAtRecords(upload, this.config.parseChunkBytes);
-      const csv = { encoding: source.encoding as 'utf-8', delimiter: source.delimiter! };
+      if (!chunks) return whole;
+      const csv = { encoding: source.encoding, delimiter: source.delimiter! };
       this.logger.log({ batchId, chunks: chunks.length }, 'batch split');
       return chunks.map((chunk) => ({ batchId, chunk, chunks: chunks.length, csv: { ...csv, header: chunk.index === 0 ? null : header } }));
     });
@@ -109,7 +112,9 @@ export class ParseService {
 
     const { chunk, csv } = job;
     const upload = this.files.path(batchFiles(batch.id).upload);
-    const records = csv ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk) : (await openRecords(upload)).records;
+    const records = csv
+      ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk)
+      : (await openRecords(upload, this.progressReporter(batch.id, (await this.files.size(batchFiles(batch.id).upload)) ?? 0))).records;
     const rejections = stringify();
     const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejectionsPart(chunk.index)));
     const rows = new RowStream({
@@ -148,6 +153,20 @@ export class ParseService {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * Progress while a file that is not split (XLSX, UTF-16) is read, at most twice a second; a split file's
+   * progress moves as its chunks commit.
+   */
+  private progressReporter(batchId: string, size: number): (bytesRead: number) => void {
+    let last = Date.now();
+    return (read) => {
+      if (Date.now() - last < PROGRESS_EVERY_MS || size === 0) return;
+      last = Date.now();
+      const progress = PLANNED_PROGRESS + (PARSED_PROGRESS - PLANNED_PROGRESS) * (read / size);
+      this.batches.setParseProgress(batchId, progress).catch(() => undefined);
+    };
   }
 
   /** Runs a step; a ParseFailure (the file itself is wrong) fails the batch with its message, anything else is retried. */
