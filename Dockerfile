@@ -12,6 +12,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+# The packs' texts (JSON, compiled into dist/) and the web pages' templates (read at run time).
+COPY templates ./templates
 # Compiles src/ to dist/src/ and migrations/ to dist/migrations/ (the app finds them there).
 RUN npm run build
 
@@ -22,6 +24,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/templates ./templates
+# The sample campaign, for loading the demo data into a running stack (README, "With Docker").
+COPY demo ./demo
 
 # The file store (uploads, reports). A named volume mounted here starts with this owner, so the
 # unprivileged user can write to it; every API and worker container must mount the same volume.
