@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
@@ -10,6 +9,7 @@ import { Batch } from '../ingest/batch.entity';
 import { batchView, BatchView } from '../ingest/batch.dto';
 import { BatchesRepository } from '../ingest/batches.repository';
 import { BatchesService } from '../ingest/batches.service';
+import { SignaturesRepository } from '../ingest/signatures.repository';
 import { DuplicatesRepository } from './duplicates.repository';
 import { CommitTarget, SignersRepository } from './signers.repository';
 
@@ -25,8 +25,8 @@ export class DedupeService {
   private readonly logger = new Logger(DedupeService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly signers: SignersRepository,
+    private readonly signatures: SignaturesRepository,
     private readonly duplicates: DuplicatesRepository,
     private readonly batches: BatchesRepository,
     private readonly batchesService: BatchesService,
@@ -38,8 +38,7 @@ export class DedupeService {
   async commit(batchId: string): Promise<void> {
     const batch = await this.batches.findById(batchId);
     if (!batch) return;
-    await this.dataSource.transaction(async (tx) => {
-      await this.signers.lockCampaign(tx, batch.campaignId);
+    await this.signers.inCampaignLock(batch.campaignId, async (tx) => {
       const current = await this.batches.findForUpdate(tx, batchId);
       if (!current || current.status !== 'deduplicating' || current.committedAt) return; // done before, failed or retracted
 
@@ -63,15 +62,13 @@ export class DedupeService {
     if (batch.status === 'failed') {
       throw new ConflictError('batch_failed', 'This batch failed, so nothing of it was counted; there is nothing to retract.');
     }
-    const retracted = await this.dataSource.transaction(async (tx) => {
-      await this.signers.lockCampaign(tx, batch.campaignId);
+    const retracted = await this.signers.inCampaignLock(batch.campaignId, async (tx) => {
       const current = (await this.batches.findForUpdate(tx, id))!;
       if (current.status === 'retracted') return current;
       if (current.kind === 'signatures' && current.committedAt) {
         await this.signers.retractBatch(tx, await this.target(current));
       }
-      // The rows of a retracted batch are never used again; keep no personal data we do not need.
-      await tx.query('DELETE FROM signatures WHERE batch_id = $1', [id]);
+      await this.signatures.deleteBatch(tx, id);
       const fields = { status: 'retracted' as const, retractedAt: this.clock.now() };
       await this.batches.update(id, fields, tx);
       return { ...current, ...fields };
@@ -93,10 +90,7 @@ export class DedupeService {
 
   /** Recounts one campaign's counters from its signers and repairs them if they drifted. */
   async reconcile(campaignId: number): Promise<{ cells: number; mismatched: number }> {
-    const result = await this.dataSource.transaction(async (tx) => {
-      await this.signers.lockCampaign(tx, campaignId);
-      return this.signers.reconcile(tx, campaignId);
-    });
+    const result = await this.signers.inCampaignLock(campaignId, (tx) => this.signers.reconcile(tx, campaignId));
     if (result.mismatched > 0) {
       this.logger.error({ campaignId, ...result }, 'counters differed from a full recount and were repaired');
       await this.jobs.refreshTotals(campaignId, `reconcile-${campaignId}-${Date.now()}`);

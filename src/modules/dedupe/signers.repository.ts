@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 // Advisory lock namespace for "changes to one campaign's signers and counters".
 const CAMPAIGN_LOCK_NAMESPACE = 727_100_002;
@@ -18,8 +18,7 @@ export interface CommitCounts {
 }
 
 /**
- * Owns `signers` and `signer_counts`. Every method runs inside the caller's transaction and after
- * `lockCampaign`, so no two commits or retractions of one campaign interleave: each sees the signers exactly as
+ * Owns `signers` and `signer_counts`. Every method runs inside a transaction of `inCampaignLock`, so no two commits or retractions of one campaign interleave: each sees the signers exactly as
  * the previous one left them, and the counters move by exact deltas.
  *
  * Canonical signature of a signer (DESIGN.md "Dedupe keys"): the earliest signed_at among committed,
@@ -28,8 +27,17 @@ export interface CommitCounts {
  */
 @Injectable()
 export class SignersRepository {
-  async lockCampaign(tx: EntityManager, campaignId: number): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [CAMPAIGN_LOCK_NAMESPACE, campaignId]);
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` in one transaction that holds the campaign's lock for changes to its signers and counters
+   * (taken first, before any row lock, so that every writer takes the locks in the same order).
+   */
+  inCampaignLock<T>(campaignId: number, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [CAMPAIGN_LOCK_NAMESPACE, campaignId]);
+      return work(tx);
+    });
   }
 
   /** Adds a parsed batch's rows to the signers; returns what the batch counters need. */

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { JobQueue } from '../../queue/job-queue';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -16,7 +15,6 @@ export class FreezeService {
   private readonly logger = new Logger(FreezeService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
     private readonly signers: SignersRepository,
     private readonly freezes: FreezeRepository,
@@ -27,10 +25,7 @@ export class FreezeService {
   async freeze(slug: string): Promise<{ frozenAt: string }> {
     const campaign = await this.campaigns.bySlug(slug);
     const at = this.clock.now();
-    await this.dataSource.transaction(async (tx) => {
-      await this.signers.lockCampaign(tx, campaign.id);
-      await this.freezes.snapshot(tx, campaign.id, at);
-    });
+    await this.signers.inCampaignLock(campaign.id, (tx) => this.freezes.snapshot(tx, campaign.id, at));
     await this.jobs.refreshTotals(campaign.id, `freeze-${campaign.id}-${at.getTime()}`);
     this.logger.log({ campaignId: campaign.id, frozenAt: at.toISOString() }, 'campaign frozen');
     return { frozenAt: at.toISOString() };

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { Batch, BatchStatus } from './batch.entity';
+import { SignaturesRepository } from './signatures.repository';
 
 @Injectable()
 export class BatchesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signatures: SignaturesRepository,
+  ) {}
 
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(null);
@@ -73,7 +77,7 @@ export class BatchesRepository {
   async fail(id: string, message: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const result = await tx.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
-      if (result.affected) await tx.query('DELETE FROM signatures WHERE batch_id = $1', [id]);
+      if (result.affected) await this.signatures.deleteBatch(tx, id);
     });
   }
 }

@@ -7,12 +7,13 @@ import { ParseService } from './parse.service';
 import { PresetsController } from './presets.controller';
 import { PreviewService } from './preview.service';
 import { PresetsService } from './presets.service';
+import { SignaturesRepository } from './signatures.repository';
 import { UploadReceiver } from './upload.receiver';
 
 @Module({
   imports: [CampaignsModule],
   controllers: [BatchesController, PresetsController],
-  providers: [BatchesRepository, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
-  exports: [BatchesRepository, BatchesService, ParseService],
+  providers: [BatchesRepository, SignaturesRepository, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
+  exports: [BatchesRepository, SignaturesRepository, BatchesService, ParseService],
 })
 export class IngestModule {}

@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ParseChunkPayload } from '../../queue/jobs';
@@ -20,7 +18,8 @@ import { splitAtRecords, wholeFile } from './file-chunks';
 import { openRecordRange, openRecords, readFailure, splittable } from './file-reader';
 import { ParseFailure } from './parse-failure';
 import { RowRules } from './row-normaliser';
-import { columnsOfHeader, COPY_SIGNATURES_SQL, RowCounts, RowStream } from './row-stream';
+import { columnsOfHeader, RowCounts, RowStream } from './row-stream';
+import { SignaturesRepository } from './signatures.repository';
 import { toLuxonFormat } from './signed-at';
 
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
@@ -45,11 +44,12 @@ export class ParseService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly signatures: SignaturesRepository,
     private readonly batches: BatchesRepository,
     private readonly campaigns: CampaignsService,
     private readonly campaignsRepository: CampaignsRepository,
     private readonly files: FileStore,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -126,32 +126,27 @@ export class ParseService {
       chunk: csv?.header ? { header: csv.header, rowsBefore: chunk.rowsBefore } : undefined,
     });
 
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    await runner.startTransaction();
+    const range = { after: chunk.rowsBefore, upTo: chunk.end === null ? null : chunk.rowsBefore + chunk.rows };
     try {
-      const lastRow = chunk.end === null ? null : chunk.rowsBefore + chunk.rows;
-      await runner.query('DELETE FROM signatures WHERE batch_id = $1 AND row_number > $2 AND ($3::int IS NULL OR row_number <= $3)', [batch.id, chunk.rowsBefore, lastRow]);
-      await pipeline(records, rows, client.query(copyFrom(COPY_SIGNATURES_SQL)));
-      rejections.end();
-      await finished(rejectionsFile);
-      if (csv && rows.records !== chunk.rows) {
-        // The split and csv-parse disagree on where rows end: only a malformed file gets here.
-        throw new ParseFailure(`The file's rows could not be told apart reliably near line ${chunk.linesBefore + 1}. Export it again as CSV and upload the new file.`);
-      }
-      const stillParsing = await this.batches.addParseProgress(batch.id, (PARSED_PROGRESS - PLANNED_PROGRESS) / job.chunks, PARSED_PROGRESS, runner.manager);
-      if (!stillParsing) {
-        await runner.rollbackTransaction(); // failed or retracted meanwhile
-        return null;
-      }
-      await runner.commitTransaction();
-      return { index: chunk.index, chunks: job.chunks, ...rows.counts };
+      const committed = await this.signatures.replaceRows(
+        batch.id,
+        range,
+        (copy) => pipeline(records, rows, copy),
+        async (tx) => {
+          rejections.end();
+          await finished(rejectionsFile);
+          if (csv && rows.records !== chunk.rows) {
+            // The split and csv-parse disagree on where rows end: only a malformed file gets here.
+            throw new ParseFailure(`The file's rows could not be told apart reliably near line ${chunk.linesBefore + 1}. Export it again as CSV and upload the new file.`);
+          }
+          // False (roll back) when the batch failed or was retracted meanwhile.
+          return this.batches.addParseProgress(batch.id, (PARSED_PROGRESS - PLANNED_PROGRESS) / job.chunks, PARSED_PROGRESS, tx);
+        },
+      );
+      return committed ? { index: chunk.index, chunks: job.chunks, ...rows.counts } : null;
     } catch (error) {
       rejections.destroy();
-      await runner.rollbackTransaction();
       throw readFailure(error, { lines: chunk.linesBefore, records: chunk.rowsBefore + (chunk.index > 0 ? 1 : 0) });
-    } finally {
-      await runner.release();
     }
   }
 
@@ -160,10 +155,11 @@ export class ParseService {
    * progress moves as its chunks commit.
    */
   private progressReporter(batchId: string, size: number): (bytesRead: number) => void {
-    let last = Date.now();
+    let last = this.clock.now().getTime();
     return (read) => {
-      if (Date.now() - last < PROGRESS_EVERY_MS || size === 0) return;
-      last = Date.now();
+      const now = this.clock.now().getTime();
+      if (now - last < PROGRESS_EVERY_MS || size === 0) return;
+      last = now;
       const progress = PLANNED_PROGRESS + (PARSED_PROGRESS - PLANNED_PROGRESS) * (read / size);
       this.batches.setParseProgress(batchId, progress).catch(() => undefined);
     };

@@ -110,6 +110,7 @@ export class RowStream extends Transform {
     else this.options.rejections.once('drain', () => done());
   }
 
+  /** One COPY line; the values in the column order of SignaturesRepository's COPY statement. */
   private copyLine(rowNumber: number, row: AcceptedRow): string {
     return copyTextLine([
       this.options.batchId,
@@ -155,7 +156,3 @@ export function columnsOfHeader(headers: string[], explicitMapping: Partial<Reco
   }
   return columns;
 }
-
-/** The COPY target; the column order matches RowStream.copyLine. */
-export const COPY_SIGNATURES_SQL =
-  'COPY signatures (batch_id, row_number, campaign_id, signer_key, display_name, city, region, country, signed_at, consent, delivery_point_code, external_id) FROM STDIN';
