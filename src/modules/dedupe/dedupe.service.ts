@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
@@ -8,8 +9,9 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Batch } from '../ingest/batch.entity';
 import { batchView, BatchView } from '../ingest/batch.dto';
 import { BatchesRepository } from '../ingest/batches.repository';
+import { BatchStatusService } from '../ingest/batch-status.service';
+import { canMove } from '../ingest/batch-status';
 import { BatchesService } from '../ingest/batches.service';
-import { SignaturesRepository } from '../ingest/signatures.repository';
 import { DuplicatesRepository } from './duplicates.repository';
 import { CommitTarget, SignersRepository } from './signers.repository';
 
@@ -26,7 +28,7 @@ export class DedupeService {
 
   constructor(
     private readonly signers: SignersRepository,
-    private readonly signatures: SignaturesRepository,
+    private readonly status: BatchStatusService,
     private readonly duplicates: DuplicatesRepository,
     private readonly batches: BatchesRepository,
     private readonly batchesService: BatchesService,
@@ -44,14 +46,13 @@ export class DedupeService {
 
       const counts = await this.signers.commitBatch(tx, await this.target(current));
       const fields = {
-        status: 'aggregating' as const,
         progress: COMMITTED_PROGRESS,
         committedAt: this.clock.now(),
         duplicatesInBatch: current.accepted - counts.distinctKeys,
         duplicatesExisting: counts.existing,
         counted: counts.distinctKeys - counts.existing,
       };
-      await this.batches.update(batchId, fields, tx);
+      await this.status.moveLocked(tx, current, 'aggregating', fields);
       this.logger.log({ batchId, campaignId: current.campaignId, counted: fields.counted }, 'batch committed');
     });
   }
@@ -65,17 +66,34 @@ export class DedupeService {
     const retracted = await this.signers.inCampaignLock(batch.campaignId, async (tx) => {
       const current = (await this.batches.findForUpdate(tx, id))!;
       if (current.status === 'retracted') return current;
-      if (current.kind === 'signatures' && current.committedAt) {
-        await this.signers.retractBatch(tx, await this.target(current));
-      }
-      await this.signatures.deleteBatch(tx, id);
-      const fields = { status: 'retracted' as const, retractedAt: this.clock.now() };
-      await this.batches.update(id, fields, tx);
-      return { ...current, ...fields };
+      await this.uncount(tx, current);
+      return this.status.retractLocked(tx, current, this.clock.now());
     });
     await this.jobs.refreshTotals(batch.campaignId, `retract-${id}`);
     this.logger.log({ batchId: id, campaignId: batch.campaignId }, 'batch retracted');
     return batchView(retracted, sectionCode);
+  }
+
+  /**
+   * Fails a batch at whatever stage it is, with a message for the coordinator. A batch already committed has
+   * its signers taken back out first (as a retraction would), so that a failed batch never counts.
+   */
+  async fail(batchId: string, message: string): Promise<void> {
+    const batch = await this.batches.findById(batchId);
+    if (!batch) return;
+    const wasCounted = await this.signers.inCampaignLock(batch.campaignId, async (tx) => {
+      const current = await this.batches.findForUpdate(tx, batchId);
+      if (!current || !canMove(current.status, 'failed')) return false; // done, failed or retracted meanwhile
+      await this.uncount(tx, current);
+      await this.status.failLocked(tx, current, message);
+      return current.committedAt !== null;
+    });
+    if (wasCounted) await this.jobs.refreshTotals(batch.campaignId, `fail-${batchId}`);
+  }
+
+  /** Takes what a committed batch added to the signers back out; in the caller's transaction, under the campaign lock. */
+  private async uncount(tx: EntityManager, batch: Batch): Promise<void> {
+    if (batch.kind === 'signatures' && batch.committedAt) await this.signers.retractBatch(tx, await this.target(batch));
   }
 
   /** The duplicate report of a batch (see DuplicatesRepository); the matched e-mail is never shown. */

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import { Batch, BatchStatus } from './batch.entity';
-import { SignaturesRepository } from './signatures.repository';
+import { Batch, BatchKind, BatchStatus } from './batch.entity';
+import { INITIAL_STATUS } from './batch-status';
+
+/** A batch's columns other than its status, which only BatchStatusService changes. */
+export type BatchFields = Partial<Omit<Batch, 'id' | 'status'>>;
 
 @Injectable()
 export class BatchesRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly signatures: SignaturesRepository,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(null);
@@ -18,6 +18,11 @@ export class BatchesRepository {
   /** Locks the batch row for the rest of the transaction, so stage transitions cannot race a retraction. */
   findForUpdate(manager: EntityManager, id: string): Promise<Batch | null> {
     return manager.findOne(Batch, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Runs `work` in a transaction that holds the batch's row lock (the batch is null when there is none). */
+  withLocked<T>(id: string, work: (tx: EntityManager, batch: Batch | null) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => work(tx, await this.findForUpdate(tx, id)));
   }
 
   /** The live batch of this file for this section, if any (invariant 2). */
@@ -31,9 +36,9 @@ export class BatchesRepository {
    * Inserts a new batch; returns null when a concurrent upload of the same file won the race
    * (the partial unique index uq_batches_section_file_active decides).
    */
-  async insert(fields: Partial<Batch>, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
+  async insert(fields: BatchFields & { kind: BatchKind }, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
     try {
-      return await manager.save(Batch, manager.create(Batch, fields));
+      return await manager.save(Batch, manager.create(Batch, { ...fields, status: INITIAL_STATUS[fields.kind] }));
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'uq_batches_section_file_active') {
         return null;
@@ -42,13 +47,16 @@ export class BatchesRepository {
     }
   }
 
-  async update(id: string, fields: Partial<Batch>, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async update(id: string, fields: BatchFields, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.update(Batch, { id }, fields);
   }
 
-  /** Moves a batch from one status to the next only if nobody else moved it first; true when it did. */
-  async transition(id: string, from: BatchStatus[], fields: Partial<Batch> & { status: BatchStatus }, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const result = await manager.update(Batch, { id, status: In(from) }, fields);
+  /**
+   * Sets the status (and `fields`) only while the batch is in one of `from`; true when it did. The condition
+   * is part of the UPDATE, so of two writers racing to move one batch exactly one wins. For BatchStatusService.
+   */
+  async updateStatus(id: string, from: BatchStatus[], to: BatchStatus, fields: BatchFields, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.update(Batch, { id, status: In(from) }, { ...fields, status: to });
     return (result.affected ?? 0) > 0;
   }
 
@@ -60,7 +68,7 @@ export class BatchesRepository {
   /**
    * Adds a parsed chunk's share to a parsing batch's progress, in the chunk's transaction. False when the batch
    * is no longer parsing (it failed or was retracted meanwhile): the chunk must then not commit. The row lock
-   * this takes orders the chunk's commit against `fail`, which deletes what chunks committed before it.
+   * this takes orders the chunk's commit against `BatchStatusService.fail`, which deletes what chunks committed before it.
    */
   async addParseProgress(id: string, share: number, upTo: number, manager: EntityManager): Promise<boolean> {
     const result = await manager
@@ -71,13 +79,5 @@ export class BatchesRepository {
       .setParameters({ share, upTo })
       .execute();
     return (result.affected ?? 0) > 0;
-  }
-
-  /** Marks a batch failed with a message for the coordinator; nothing of it is (or will be) counted, and its rows are deleted. */
-  async fail(id: string, message: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const result = await tx.update(Batch, { id, status: In(['queued', 'parsing', 'deduplicating']) }, { status: 'failed', error: message });
-      if (result.affected) await this.signatures.deleteBatch(tx, id);
-    });
   }
 }

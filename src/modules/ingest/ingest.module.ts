@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { BatchStatusService } from './batch-status.service';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
@@ -13,7 +14,7 @@ import { UploadReceiver } from './upload.receiver';
 @Module({
   imports: [CampaignsModule],
   controllers: [BatchesController, PresetsController],
-  providers: [BatchesRepository, SignaturesRepository, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
-  exports: [BatchesRepository, SignaturesRepository, BatchesService, ParseService],
+  providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
+  exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService],
 })
 export class IngestModule {}

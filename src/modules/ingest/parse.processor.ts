@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, Processor } from '../../queue/processor';
 import { jobId, ParseChunkPayload } from '../../queue/jobs';
-import { BatchesRepository } from './batches.repository';
+import { BatchStatusService } from './batch-status.service';
 import { ChunkResult, ParseService } from './parse.service';
 
 /**
@@ -19,7 +19,7 @@ export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
 
   constructor(
     private readonly parse: ParseService,
-    private readonly batches: BatchesRepository,
+    private readonly status: BatchStatusService,
   ) {}
 
   async handle(job: JobContext<'parse' | 'parse-chunk'>): Promise<ChunkResult | void> {
@@ -36,6 +36,6 @@ export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
   }
 
   giveUp(job: JobContext<'parse' | 'parse-chunk'>, error: Error): Promise<void> {
-    return this.batches.fail(job.data.batchId, `Reading the file failed repeatedly (${error.message}). Nothing of it was counted; upload it again, and tell your campaign lead if it keeps failing.`);
+    return this.status.fail(job.data.batchId, `Reading the file failed repeatedly (${error.message}). Nothing of it was counted; upload it again, and tell your campaign lead if it keeps failing.`);
   }
 }

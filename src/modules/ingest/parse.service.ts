@@ -12,6 +12,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Section } from '../campaigns/section.entity';
 import { Batch } from './batch.entity';
+import { BatchStatusService } from './batch-status.service';
 import { BatchesRepository } from './batches.repository';
 import { batchFiles } from './batch-files';
 import { splitAtRecords, wholeFile } from './file-chunks';
@@ -46,6 +47,7 @@ export class ParseService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly signatures: SignaturesRepository,
     private readonly batches: BatchesRepository,
+    private readonly status: BatchStatusService,
     private readonly campaigns: CampaignsService,
     private readonly campaignsRepository: CampaignsRepository,
     private readonly files: FileStore,
@@ -58,7 +60,7 @@ export class ParseService {
    */
   async plan(batchId: string): Promise<ParseChunkPayload[] | null> {
     const batch = await this.batches.findById(batchId);
-    if (!batch || !(await this.batches.transition(batchId, ['queued', 'parsing'], { status: 'parsing', progress: PLANNED_PROGRESS }))) {
+    if (!batch || !(await this.status.move(batchId, 'parsing', { progress: PLANNED_PROGRESS }))) {
       return null; // already parsed, failed or retracted: nothing to do
     }
     return this.failingBatchOn(batchId, async () => {
@@ -97,10 +99,10 @@ export class ParseService {
     const files = batchFiles(batchId);
     await this.files.concatenate(chunks.map((c) => files.rejectionsPart(c.index)), files.rejections);
     if (counts.rows === 0) {
-      await this.batches.fail(batchId, 'The file has a header row but no data rows.');
+      await this.status.fail(batchId, 'The file has a header row but no data rows.');
       return;
     }
-    await this.batches.transition(batchId, ['parsing'], { status: 'deduplicating', progress: PARSED_PROGRESS, ...counts });
+    await this.status.move(batchId, 'deduplicating', { progress: PARSED_PROGRESS, ...counts });
     await Promise.all(chunks.map((c) => this.files.remove(files.rejectionsPart(c.index))));
     this.logger.log({ batchId, chunks: chunks.length, rows: counts.rows, accepted: counts.accepted, rejected: counts.rejected }, 'batch parsed');
   }
@@ -172,7 +174,7 @@ export class ParseService {
     } catch (error) {
       if (!(error instanceof ParseFailure)) throw error; // transient: BullMQ retries the job
       this.logger.warn({ batchId, reason: error.message }, 'batch failed');
-      await this.batches.fail(batchId, error.message);
+      await this.status.fail(batchId, error.message);
       return null;
     }
   }

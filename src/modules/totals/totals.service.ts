@@ -4,7 +4,7 @@ import { User } from '../auth/user.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { BatchesRepository } from '../ingest/batches.repository';
+import { BatchStatusService } from '../ingest/batch-status.service';
 import { buildTotals, Totals } from './breakdown';
 import { CachedBody, cachedBody } from './cached-body';
 import { PublishedTotalsRepository } from './published-totals.repository';
@@ -24,7 +24,7 @@ export class TotalsService {
     private readonly published: PublishedTotalsRepository,
     private readonly campaigns: CampaignsService,
     private readonly campaignsRepository: CampaignsRepository,
-    private readonly batches: BatchesRepository,
+    private readonly status: BatchStatusService,
   ) {}
 
   /** Stage 3 of a batch (and the follow-up of tallies, retractions and imports). */
@@ -36,7 +36,7 @@ export class TotalsService {
       await this.published.publish(campaign.slug, latest);
       return latest;
     });
-    if (batchId) await this.batches.transition(batchId, ['aggregating'], { status: 'done', progress: 1 });
+    if (batchId) await this.status.move(batchId, 'done', { progress: 1 });
     this.logger.log({ campaignId, batchId, total: totals.total }, 'totals published');
   }
 

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Batch, BatchStatus } from './batch.entity';
+import { assertCanMove, canMove, statusesBefore } from './batch-status';
+import { BatchesRepository, BatchFields } from './batches.repository';
+import { SignaturesRepository } from './signatures.repository';
+
+/**
+ * The one writer of a batch's status: every stage, retraction and give-up moves a batch through here, by the
+ * table in batch-status.ts, so no code path can put a batch somewhere it cannot be.
+ */
+@Injectable()
+export class BatchStatusService {
+  constructor(
+    private readonly batches: BatchesRepository,
+    private readonly signatures: SignaturesRepository,
+  ) {}
+
+  /**
+   * Moves a batch the caller has not locked to `to`, if its status allows that at this moment; false when it
+   * did not move (it failed, was retracted or moved on meanwhile: the stage then has nothing to do).
+   */
+  move(id: string, to: BatchStatus, fields: BatchFields = {}): Promise<boolean> {
+    return this.batches.updateStatus(id, statusesBefore(to), to, fields);
+  }
+
+  /**
+   * Moves a batch that the caller's transaction holds locked (`batch` as read under the lock). Throws
+   * ImpossibleTransitionError when its status cannot move to `to`. Returns the batch as it now is.
+   */
+  async moveLocked(tx: EntityManager, batch: Batch, to: BatchStatus, fields: BatchFields = {}): Promise<Batch> {
+    assertCanMove(batch.status, to);
+    await this.batches.updateStatus(batch.id, [batch.status], to, fields, tx);
+    return { ...batch, ...fields, status: to };
+  }
+
+  /**
+   * Fails a batch that is not counted yet, with a message for the coordinator; its rows go with it. Does
+   * nothing to a batch that is counted (committed), done, failed or retracted: see DedupeService.failCommitted.
+   */
+  async fail(id: string, message: string): Promise<void> {
+    await this.batches.withLocked(id, async (tx, batch) => {
+      if (batch && !batch.committedAt && canMove(batch.status, 'failed')) await this.failLocked(tx, batch, message);
+    });
+  }
+
+  /** Fails a locked batch in the caller's transaction; whatever it added to the signers must be out already. */
+  failLocked(tx: EntityManager, batch: Batch, message: string): Promise<Batch> {
+    return this.endLocked(tx, batch, 'failed', { error: message, committedAt: null });
+  }
+
+  /** Retracts a locked batch in the caller's transaction; whatever it added to the signers must be out already. */
+  retractLocked(tx: EntityManager, batch: Batch, at: Date): Promise<Batch> {
+    return this.endLocked(tx, batch, 'retracted', { retractedAt: at });
+  }
+
+  /** A batch that ends failed or retracted never counts again, so its rows (personal data) are deleted with it. */
+  private async endLocked(tx: EntityManager, batch: Batch, to: 'failed' | 'retracted', fields: BatchFields): Promise<Batch> {
+    assertCanMove(batch.status, to);
+    await this.signatures.deleteBatch(tx, batch.id);
+    return this.moveLocked(tx, batch, to, fields);
+  }
+}
