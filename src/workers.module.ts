@@ -12,11 +12,12 @@ import { TotalsModule } from './modules/totals/totals.module';
 import { Processor, PROCESSORS } from './queue/processor';
 import { WorkersService } from './queue/workers.service';
 
-const processors = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor, PacksProcessor];
+/** Every job's processor; WorkersService refuses to start unless each job name has exactly one. */
+export const PIPELINE_PROCESSORS = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor, PacksProcessor];
 
 /** The pipeline's workers; imported by the API process (unless WORKERS_IN_API=false) and by the worker process. */
 @Module({
   imports: [CampaignsModule, IngestModule, DedupeModule, TotalsModule, PacksModule],
-  providers: [...processors, { provide: PROCESSORS, inject: processors, useFactory: (...all: Processor[]) => all }, WorkersService],
+  providers: [...PIPELINE_PROCESSORS, { provide: PROCESSORS, inject: PIPELINE_PROCESSORS, useFactory: (...all: Processor[]) => all }, WorkersService],
 })
 export class WorkersModule {}

@@ -1,7 +1,7 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { FlowProducer, Job, Queue } from 'bullmq';
-import { jobId, jobOptions, QueueName } from './jobs';
+import { FlowProducer, Job as BullJob, JobsOptions, Queue } from 'bullmq';
+import { JOB_QUEUES, jobId, JobName, jobOptions, JobPayloads, QueueName } from './jobs';
 import { ChildJob } from './processor';
 
 export const BATCH_FLOW = 'batch-flow';
@@ -16,9 +16,9 @@ export class JobQueue {
     @InjectFlowProducer(BATCH_FLOW) private readonly flows: FlowProducer,
     @InjectQueue('parse') parse: Queue,
     @InjectQueue('dedupe') dedupe: Queue,
-    @InjectQueue('aggregate') private readonly aggregate: Queue,
+    @InjectQueue('aggregate') aggregate: Queue,
     @InjectQueue('maintenance') private readonly maintenance: Queue,
-    @InjectQueue('packs') private readonly packs: Queue,
+    @InjectQueue('packs') packs: Queue,
   ) {
     // A connection error (Redis restarting, or a short-lived CLI closing mid-connect) must be logged, not crash
     // the process: ioredis reconnects by itself, and callers see failed commands as rejected promises.
@@ -60,7 +60,7 @@ export class JobQueue {
    * Children of a running job, on its queue: the parent waits for all of them, and fails when one of them gives
    * up. Ids derive from business keys, so queuing them again after a crash adds nothing twice.
    */
-  async addChildren(parent: Job, children: ChildJob[]): Promise<void> {
+  async addChildren(parent: BullJob, children: ChildJob[]): Promise<void> {
     const queue = this.queueNamed(parent.queueName as QueueName);
     const parentRef = { id: parent.id!, queue: parent.queueQualifiedName };
     await queue.addBulk(children.map((c) => ({ name: c.name, data: c.data, opts: jobOptions({ jobId: c.jobId, parent: parentRef, failParentOnFailure: true }) })));
@@ -77,16 +77,34 @@ export class JobQueue {
    * an import). `reason` makes the job id unique to the business event.
    */
   async refreshTotals(campaignId: number, reason: string, batchId?: string): Promise<void> {
-    await this.aggregate.add('aggregate', { campaignId, batchId }, jobOptions({ jobId: jobId('aggregate', reason) }));
+    await this.add('aggregate', { campaignId, batchId }, [reason]);
+  }
+
+  /**
+   * Republishes a campaign's totals after its definition changed. The key is the definition's fingerprint, and
+   * the job is dropped once it ended (a failure is logged), so importing the same document while its refresh
+   * waits adds nothing, and importing it again later (after another version) refreshes again.
+   */
+  async refreshTotalsForDefinition(campaignId: number, fingerprint: string): Promise<void> {
+    await this.add('aggregate', { campaignId }, ['import', campaignId, fingerprint], { removeOnComplete: true, removeOnFail: true });
   }
 
   /** One pack generation; the attempt is in the id so a failed pack can be asked for again. */
   async generatePack(packId: string, attempt: number): Promise<void> {
-    await this.packs.add('pack', { packId }, jobOptions({ jobId: jobId('pack', packId, attempt), attempts: 3 }));
+    await this.add('pack', { packId }, [packId, attempt], { attempts: 3 });
   }
 
+  /**
+   * A recount on demand, one per campaign (or all) at a time: asking while one waits or runs adds nothing. It is
+   * dropped when it ends, also when it failed (its failure is logged), so that asking again later runs again.
+   */
   async reconcileNow(campaignId?: number): Promise<void> {
-    await this.maintenance.add('reconcile', { campaignId }, jobOptions({ attempts: 1 }));
+    await this.add('reconcile', { campaignId }, [campaignId ?? 'all'], { attempts: 1, removeOnComplete: true, removeOnFail: true });
+  }
+
+  /** Queues one job under an id made of its name and business keys (see `jobId`). */
+  private async add<N extends JobName>(name: N, data: JobPayloads[N], keys: (string | number)[], options: JobsOptions = {}): Promise<void> {
+    await this.queueNamed(JOB_QUEUES[name]).add(name, data, jobOptions({ ...options, jobId: jobId(name, ...keys) }));
   }
 
   async scheduleReconcile(everyMs: number): Promise<void> {

@@ -1,7 +1,4 @@
 import { JobsOptions } from 'bullmq';
-import type { Delimiter } from '../modules/ingest/sniff';
-import type { FileChunk } from '../modules/ingest/file-chunks';
-import type { CsvEncoding } from '../modules/ingest/file-reader';
 
 /**
  * The one place that defines queues, job names and payloads. A batch's stages form one BullMQ flow
@@ -9,6 +6,7 @@ import type { CsvEncoding } from '../modules/ingest/file-reader';
  * The parse job splits the file and fans out one `parse-chunk` job per chunk, so that every worker process
  * can take part in one large file and a killed worker costs one chunk, not the file.
  * One queue per stage, so each stage's backlog and concurrency can be watched and tuned on its own.
+ * Nothing here imports from src/modules: the payloads are the wire format the modules agree on.
  */
 export interface JobPayloads {
   /** `chunks` is set once the file has been split and its chunks queued. */
@@ -28,13 +26,54 @@ export interface ParseChunkPayload {
   chunk: FileChunk;
   chunks: number;
   /** How to read a chunk of a split CSV (found once, by the parse job); null: the whole file, read as uploaded. */
-  csv: { encoding: CsvEncoding; delimiter: Delimiter; header: string[] | null } | null;
+  csv: ChunkCsv | null;
+}
+
+/** A byte range of an uploaded CSV that starts and ends on record boundaries, parsed by one job. */
+export interface FileChunk {
+  index: number;
+  /** Byte offsets in the uploaded file, end exclusive; null end: to the end of the file. */
+  start: number;
+  end: number | null;
+  /** Data rows before this chunk: its first row is number `rowsBefore + 1`. The header is not a data row. */
+  rowsBefore: number;
+  /** Data rows in this chunk (the header row excluded), blank rows included. */
+  rows: number;
+  /** Physical lines before this chunk, so a CSV error can name the line in the whole file. */
+  linesBefore: number;
+}
+
+export interface ChunkCsv {
+  /** Only encodings in which `"`, CR and LF are single bytes that occur nowhere else can be split by bytes. */
+  encoding: 'utf-8' | 'utf-8 (BOM)' | 'windows-1252';
+  delimiter: ',' | ';' | '\t' | '|';
+  /** The file's header row, for every chunk but the first (whose first record is the header). */
+  header: string[] | null;
 }
 
 export type JobName = keyof JobPayloads;
 export type QueueName = 'parse' | 'dedupe' | 'aggregate' | 'maintenance' | 'packs';
 
 export const QUEUE_NAMES: readonly QueueName[] = ['parse', 'dedupe', 'aggregate', 'maintenance', 'packs'];
+
+/** The queue each job runs on. */
+export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
+  parse: 'parse',
+  'parse-chunk': 'parse',
+  dedupe: 'dedupe',
+  aggregate: 'aggregate',
+  reconcile: 'maintenance',
+  pack: 'packs',
+};
+
+export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_QUEUES, name);
+}
+
+/** A job of one of the names `N`: checking `name` narrows `data` to that job's payload. */
+export type Job<N extends JobName = JobName> = { [K in N]: { name: K; data: JobPayloads[K] } }[N];
 
 /**
  * Job ids derive from business keys, so enqueuing the same stage twice cannot run it twice.
@@ -54,15 +93,18 @@ export function jobOptions(overrides: JobsOptions = {}): JobsOptions {
   };
 }
 
-/** Fails start-up when a queue has no processor or two (jobs would otherwise wait forever, or race). */
-export function assertOneProcessorPerQueue(registered: readonly string[]): void {
-  const missing = QUEUE_NAMES.filter((q) => !registered.includes(q));
-  const twice = registered.filter((q, i) => registered.indexOf(q) !== i);
-  const unknown = registered.filter((q) => !(QUEUE_NAMES as readonly string[]).includes(q));
+/**
+ * Fails start-up unless every job name has exactly one handler (a job without one would wait forever; with two,
+ * which one ran would depend on the order of registration).
+ */
+export function assertOneHandlerPerJob(handled: readonly string[]): void {
+  const missing = JOB_NAMES.filter((name) => !handled.includes(name));
+  const twice = [...new Set(handled.filter((name, i) => handled.indexOf(name) !== i))];
+  const unknown = handled.filter((name) => !isJobName(name));
   const problems = [
-    missing.length && `no processor for ${missing.join(', ')}`,
-    twice.length && `two processors for ${twice.join(', ')}`,
-    unknown.length && `processors for unknown queues ${unknown.join(', ')}`,
+    missing.length && `no handler for job ${missing.join(', ')}`,
+    twice.length && `two handlers for job ${twice.join(', ')}`,
+    unknown.length && `handlers for unknown job ${unknown.join(', ')}`,
   ].filter(Boolean);
   if (problems.length > 0) throw new Error(`workers refuse to start: ${problems.join('; ')}`);
 }

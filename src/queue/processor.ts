@@ -1,9 +1,7 @@
-import { JobName, JobPayloads, QueueName } from './jobs';
+import { Job, JobName, JobPayloads } from './jobs';
 
-/** What a processor sees of a job. */
-export interface JobContext<N extends JobName> {
-  name: N;
-  data: JobPayloads[N];
+/** What a processor can do with the job it runs, besides reading it. */
+interface JobControls<N extends JobName> {
   /** True on the last attempt BullMQ will make. */
   finalAttempt: boolean;
   /**
@@ -15,11 +13,11 @@ export interface JobContext<N extends JobName> {
   childResults<T>(): Promise<T[]>;
 }
 
-export interface ChildJob<C extends JobName = JobName> {
-  name: C;
-  data: JobPayloads[C];
-  jobId: string;
-}
+/** What a processor sees of a job: a union over the names it handles, so checking `name` narrows `data`. */
+export type JobContext<N extends JobName = JobName> = N extends JobName ? Job<N> & JobControls<N> : never;
+
+/** A job queued by another job: always with its business-key id. */
+export type ChildJob<C extends JobName = JobName> = Job<C> & { jobId: string };
 
 /**
  * A processor reads the job payload and calls a service; nothing else. `handle` throws to let BullMQ retry;
@@ -27,11 +25,12 @@ export interface ChildJob<C extends JobName = JobName> {
  * `giveUp` runs when the last attempt failed, so a stuck batch says why instead of waiting forever.
  */
 export interface Processor<N extends JobName = JobName> {
-  readonly queue: QueueName;
-  /** Jobs of this queue one process runs at once; WORKER_CONCURRENCY when absent. */
+  /** The jobs this processor handles. At boot every job name must have exactly one processor. */
+  readonly jobs: readonly N[];
+  /** Jobs of this processor's queue one process runs at once; WORKER_CONCURRENCY when absent. */
   readonly concurrency?: number;
   handle(job: JobContext<N>): Promise<unknown>;
-  giveUp?(job: JobContext<N>, error: Error): Promise<void>;
+  giveUp(job: JobContext<N>, error: Error): Promise<void>;
 }
 
 export const PROCESSORS = Symbol('PROCESSORS');

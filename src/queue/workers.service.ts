@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, WaitingChildrenError, Worker } from 'bullmq';
+import { Job as BullJob, WaitingChildrenError, Worker } from 'bullmq';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobQueue } from './job-queue';
-import { assertOneProcessorPerQueue, JobName } from './jobs';
-import { JobContext, Processor, PROCESSORS } from './processor';
+import { assertOneHandlerPerJob, isJobName, JOB_QUEUES, JobName, JobPayloads, QUEUE_NAMES, QueueName } from './jobs';
+import { ChildJob, JobContext, Processor, PROCESSORS } from './processor';
 import { redisConnectionOptions } from './redis-connection';
 
 /**
@@ -23,44 +23,57 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    assertOneProcessorPerQueue(this.processors.map((p) => p.queue));
-    for (const processor of this.processors) this.workers.push(this.start(processor));
+    assertOneHandlerPerJob(this.processors.flatMap((p) => p.jobs));
+    for (const queue of QUEUE_NAMES) this.workers.push(this.start(queue, this.processors.filter((p) => p.jobs.some((name) => JOB_QUEUES[name] === queue))));
     if (this.config.reconcileEveryMs > 0) await this.jobs.scheduleReconcile(this.config.reconcileEveryMs);
-    this.logger.log(`workers running for ${this.processors.map((p) => p.queue).join(', ')}`);
+    this.logger.log(`workers running for ${QUEUE_NAMES.join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 
-  private start(processor: Processor): Worker {
-    const worker = new Worker(processor.queue, (job, token) => processor.handle(this.context(job, token) as never), {
-      connection: redisConnectionOptions(this.config.redisUrl),
-      prefix: `${this.config.redisPrefix}:bull`,
-      concurrency: processor.concurrency ?? this.config.workerConcurrency,
-      // A killed worker's job is handed to another after the lock lapses; long jobs renew it every lockDuration/2.
-      lockDuration: this.config.queueLockMs,
-      stalledInterval: this.config.queueLockMs,
-      maxStalledCount: 5,
-    });
+  /** One worker per queue; each job goes to the processor of its name. */
+  private start(queue: QueueName, processors: Processor[]): Worker {
+    const processorOf = (name: JobName) => processors.find((p) => p.jobs.includes(name))!;
+    const concurrencies = processors.flatMap((p) => (p.concurrency === undefined ? [] : [p.concurrency]));
+    const worker = new Worker<JobPayloads[JobName], unknown, string>(
+      queue,
+      (job, token) => {
+        const context = this.context(job, token);
+        return processorOf(context.name).handle(context);
+      },
+      {
+        connection: redisConnectionOptions(this.config.redisUrl),
+        prefix: `${this.config.redisPrefix}:bull`,
+        concurrency: concurrencies.length > 0 ? Math.min(...concurrencies) : this.config.workerConcurrency,
+        // A killed worker's job is handed to another after the lock lapses; long jobs renew it every lockDuration/2.
+        lockDuration: this.config.queueLockMs,
+        stalledInterval: this.config.queueLockMs,
+        maxStalledCount: 5,
+      },
+    );
     worker.on('failed', (job, error) => {
       if (!job) return;
-      this.logger.warn({ queue: processor.queue, jobId: job.id, attempt: job.attemptsMade, error: error.message }, 'job failed');
-      if (job.attemptsMade >= (job.opts.attempts ?? 1) && processor.giveUp) {
-        processor.giveUp(this.context(job) as never, error).catch((e) => this.logger.error(e));
+      this.logger.warn({ queue, jobId: job.id, attempt: job.attemptsMade, error: error.message }, 'job failed');
+      if (job.attemptsMade >= (job.opts.attempts ?? 1) && isJobName(job.name)) {
+        const context = this.context(job);
+        processorOf(context.name).giveUp(context, error).catch((e) => this.logger.error(e));
       }
     });
-    worker.on('error', (error) => this.logger.error({ queue: processor.queue, error: error.message }, 'worker error'));
+    worker.on('error', (error) => this.logger.error({ queue, error: error.message }, 'worker error'));
     return worker;
   }
 
-  /** What a processor sees of a BullMQ job; `token` is the worker's lock on it, needed to park it. */
-  private context(job: Job, token?: string): JobContext<JobName> {
-    return {
-      name: job.name as JobName,
-      data: job.data,
+  /**
+   * What a processor sees of a BullMQ job; `token` is the worker's lock on it, needed to park it. This is where
+   * a payload read back from Redis is taken to be of its name's type: the producer (JobQueue) typed it so.
+   */
+  private context(job: BullJob<JobPayloads[JobName], unknown, string>, token?: string): JobContext {
+    if (!isJobName(job.name)) throw new Error(`job ${job.id} has no handler: unknown job name "${job.name}"`);
+    const controls = {
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      fanOut: async (children, next) => {
+      fanOut: async (children: ChildJob[], next: Partial<JobPayloads[JobName]>) => {
         if (!token) throw new Error(`job ${job.id} cannot fan out outside its processor`);
         await this.jobs.addChildren(job, children);
         // Saved before parking, so the job resumes at its next step, also after a crash and retry.
@@ -69,5 +82,6 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
       },
       childResults: async <T>() => Object.values(await job.getChildrenValues()) as T[],
     };
+    return { name: job.name, data: job.data, ...controls } as JobContext;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
 import { Campaign } from './campaign.entity';
@@ -22,8 +23,9 @@ export class CampaignsService {
     }
     const definition = parseCampaignDefinition(slugFromUrl ? { ...(document as object), slug: slugFromUrl } : document);
     const campaign = await this.campaigns.upsert(definition);
-    await this.jobs.refreshTotals(campaign.id, `import-${campaign.id}-${Date.now()}`);
-    return this.definition(campaign.slug);
+    const stored = await this.definition(campaign.slug);
+    await this.jobs.refreshTotalsForDefinition(campaign.id, createHash('sha256').update(JSON.stringify(stored)).digest('hex').slice(0, 16));
+    return stored;
   }
 
   list(): Promise<Campaign[]> {

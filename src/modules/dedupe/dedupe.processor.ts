@@ -4,7 +4,7 @@ import { DedupeService } from './dedupe.service';
 
 @Injectable()
 export class DedupeProcessor implements Processor<'dedupe'> {
-  readonly queue = 'dedupe' as const;
+  readonly jobs = ['dedupe'] as const;
 
   constructor(private readonly dedupe: DedupeService) {}
 

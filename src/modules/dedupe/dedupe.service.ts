@@ -12,6 +12,7 @@ import { BatchesRepository } from '../ingest/batches.repository';
 import { BatchStatusService } from '../ingest/batch-status.service';
 import { canMove } from '../ingest/batch-status';
 import { BatchesService } from '../ingest/batches.service';
+import { TotalsService } from '../totals/totals.service';
 import { DuplicatesRepository } from './duplicates.repository';
 import { CommitTarget, SignersRepository } from './signers.repository';
 
@@ -34,6 +35,7 @@ export class DedupeService {
     private readonly batchesService: BatchesService,
     private readonly campaigns: CampaignsRepository,
     private readonly jobs: JobQueue,
+    private readonly totals: TotalsService,
     private readonly clock: Clock,
   ) {}
 
@@ -106,12 +108,15 @@ export class DedupeService {
     ]);
   }
 
-  /** Recounts one campaign's counters from its signers and repairs them if they drifted. */
+  /**
+   * Recounts one campaign's counters from its signers and repairs them if they drifted. Repaired totals are
+   * published here, after the repair, rather than by a queued job: a recount is no business event to key one by.
+   */
   async reconcile(campaignId: number): Promise<{ cells: number; mismatched: number }> {
     const result = await this.signers.inCampaignLock(campaignId, (tx) => this.signers.reconcile(tx, campaignId));
     if (result.mismatched > 0) {
       this.logger.error({ campaignId, ...result }, 'counters differed from a full recount and were repaired');
-      await this.jobs.refreshTotals(campaignId, `reconcile-${campaignId}-${Date.now()}`);
+      await this.totals.refresh(campaignId);
     }
     return result;
   }

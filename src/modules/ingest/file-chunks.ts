@@ -1,18 +1,5 @@
 import { createReadStream } from 'node:fs';
-
-/** A byte range of an uploaded CSV that starts and ends on record boundaries, parsed by one job. */
-export interface FileChunk {
-  index: number;
-  /** Byte offsets in the uploaded file, end exclusive; null end: to the end of the file. */
-  start: number;
-  end: number | null;
-  /** Data rows before this chunk: its first row is number `rowsBefore + 1`. The header is not a data row. */
-  rowsBefore: number;
-  /** Data rows in this chunk (the header row excluded), blank rows included. */
-  rows: number;
-  /** Physical lines before this chunk, so a CSV error can name the line in the whole file. */
-  linesBefore: number;
-}
+import type { FileChunk } from '../../queue/jobs';
 
 /** The whole file as one chunk, for files that are not split (XLSX, UTF-16, CSV without LF line ends). */
 export function wholeFile(): FileChunk {

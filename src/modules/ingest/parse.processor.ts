@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, Processor } from '../../queue/processor';
-import { jobId, ParseChunkPayload } from '../../queue/jobs';
+import { jobId } from '../../queue/jobs';
 import { BatchStatusService } from './batch-status.service';
 import { ChunkResult, ParseService } from './parse.service';
 
@@ -10,7 +10,7 @@ import { ChunkResult, ParseService } from './parse.service';
  */
 @Injectable()
 export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
-  readonly queue = 'parse' as const;
+  readonly jobs = ['parse', 'parse-chunk'] as const;
   /**
    * Parsing is CPU-bound JavaScript, and a process runs its JavaScript on one core: a second chunk in the same
    * process adds memory (measured: peaks past 300 MB at 1M rows), not speed. More cores, more worker processes.
@@ -23,9 +23,9 @@ export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
   ) {}
 
   async handle(job: JobContext<'parse' | 'parse-chunk'>): Promise<ChunkResult | void> {
-    if (job.name === 'parse-chunk') return this.parse.parseChunk(job.data as ParseChunkPayload);
+    if (job.name === 'parse-chunk') return this.parse.parseChunk(job.data);
 
-    const { batchId, chunks } = job.data as { batchId: string; chunks?: number };
+    const { batchId, chunks } = job.data;
     if (chunks === undefined) {
       const plan = await this.parse.plan(batchId);
       if (!plan) return;

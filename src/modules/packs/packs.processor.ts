@@ -4,7 +4,7 @@ import { PackGenerationService } from './pack-generation.service';
 
 @Injectable()
 export class PacksProcessor implements Processor<'pack'> {
-  readonly queue = 'packs' as const;
+  readonly jobs = ['pack'] as const;
 
   constructor(private readonly generation: PackGenerationService) {}
 
