@@ -24,6 +24,12 @@ export interface AppConfig {
   reconcileEveryMs: number;
   maxUploadBytes: number;
   logLevel: string;
+  /** Where people reach the web app (links printed by the CLI); https here makes the session cookie Secure. */
+  publicUrl: string;
+  /** A web session ends after this long without a request... */
+  sessionIdleMinutes: number;
+  /** ...and this long after sign-in, however active. */
+  sessionMaxHours: number;
 }
 
 export class ConfigError extends Error {
@@ -88,7 +94,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reconcileEveryMs: integer('RECONCILE_EVERY_MS', 60 * 60 * 1000, 0),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    publicUrl: '',
+    sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', 120, 1),
+    sessionMaxHours: integer('SESSION_MAX_HOURS', 12, 1),
   };
+  config.publicUrl = (env.PUBLIC_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(config.publicUrl)) problems.push(`PUBLIC_URL must start with http:// or https:// (got "${config.publicUrl}")`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

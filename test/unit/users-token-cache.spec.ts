@@ -1,7 +1,7 @@
-import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { hashToken } from '../../src/modules/auth/token';
 import { User } from '../../src/modules/auth/user.entity';
+import { UsersRepository } from '../../src/modules/auth/users.repository';
 import { TOKEN_CACHE_MS, UsersService } from '../../src/modules/auth/users.service';
 
 /** UsersService.findByToken remembers a token's user briefly; the users table is a map here. */
@@ -23,15 +23,14 @@ describe('signing in with a token', () => {
     queries = 0;
     now = Date.parse('2017-05-01T10:00:00Z');
     const repository = {
-      findOneBy: async ({ tokenHash }: { tokenHash: Buffer }) => {
+      findByTokenHash: async (tokenHash: Buffer) => {
         queries++;
         const found = rows.get(tokenHash.toString('hex'));
         return found ? Object.assign(new User(), found) : null;
       },
-    };
-    const dataSource = { getRepository: () => repository } as unknown as DataSource;
+    } as unknown as UsersRepository;
     const clock: Clock = { now: () => new Date(now) };
-    users = new UsersService(dataSource, clock);
+    users = new UsersService(repository, clock);
   });
 
   it('finds the user once for many requests in a row', async () => {

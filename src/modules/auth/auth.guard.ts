@@ -3,10 +3,15 @@ import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthorizedError } from '../../common/errors';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { bearerToken } from './token';
-import { Role } from './user.entity';
+import { Request } from 'express';
+import { Role, User } from './user.entity';
 import { UsersService } from './users.service';
 
-/** Every route needs a valid bearer token and an allowed role unless it is marked @Public(). */
+/**
+ * Every route needs a signed-in person with an allowed role unless it is marked @Public(): by bearer token (API
+ * clients) or by web session cookie (the browser). Both give the same User, so the roles here and the scope rules
+ * of access.ts decide for web pages and API alike.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -19,8 +24,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest();
-    const token = bearerToken(request.headers.authorization);
-    const user = token ? await this.users.findByToken(token) : null;
+    const user = await this.signedIn(request);
     if (!user) throw new UnauthorizedError();
     request.user = user;
 
@@ -29,5 +33,13 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenError(`This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}.`);
     }
     return true;
+  }
+
+  /** A bearer token wins over a session cookie: a script's request is never taken for the browser's. */
+  private signedIn(request: Request): Promise<User | null> {
+    const token = bearerToken(request.headers.authorization);
+    if (token) return this.users.findByToken(token);
+    const userId = request.session?.userId;
+    return userId === undefined ? Promise.resolve(null) : this.users.findById(userId);
   }
 }

@@ -26,6 +26,17 @@ export class User {
   @Column({ name: 'token_hash', type: 'bytea', select: false })
   tokenHash: Buffer;
 
+  /** argon2id hash of the web sign-in password; null until the person sets one. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false })
+  passwordHash: string | null;
+
+  /** SHA-256 of a one-time set-password link's secret, and when the link stops working. */
+  @Column({ name: 'password_link_hash', type: 'bytea', nullable: true, select: false })
+  passwordLinkHash: Buffer | null;
+
+  @Column({ name: 'password_link_expires_at', type: 'timestamptz', nullable: true, select: false })
+  passwordLinkExpiresAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

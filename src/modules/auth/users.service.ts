@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { ConflictError, InvalidInputError } from '../../common/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../common/errors';
+import { hashPassword, passwordMatches, passwordProblem } from './password';
 import { hashToken, newToken } from './token';
 import { Role, ROLES, User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 /**
  * How long a token's user is remembered. Every authenticated request needs it, and under load (a dashboard,
@@ -23,12 +24,20 @@ interface RecentLookup {
   found?: User;
 }
 
+/** A set-password link works this long: long enough for a weekend, short enough that an old e-mail is useless. */
+export const PASSWORD_LINK_HOURS = 72;
+
 export interface NewUser {
   email: string;
   role: string;
   section?: string;
   deliveryPoint?: string;
+  /** The web sign-in password; without it the person gets a one-time link to set one. */
+  password?: string;
 }
+
+/** How a person gets a password: it was set, or here is the secret of their one-time link (`/set-password/<secret>`). */
+export type PasswordSetup = { passwordSet: true } | { passwordSet: false; linkSecret: string; expiresAt: Date };
 
 @Injectable()
 export class UsersService {
@@ -36,36 +45,81 @@ export class UsersService {
   private readonly recent = new Map<string, RecentLookup>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
   ) {}
 
-  /** Creates a user and returns its token, which is shown once and stored only as a hash. */
-  async create(input: NewUser): Promise<{ user: User; token: string }> {
+  /** Creates a user and returns its API token, which is shown once and stored only as a hash. */
+  async create(input: NewUser): Promise<{ user: User; token: string; password: PasswordSetup }> {
     const role = input.role as Role;
     const problems = [
       !/^[^\s@]+@[^\s@]+$/.test(input.email) && `--email "${input.email}" is not an e-mail address`,
       !ROLES.includes(role) && `--role must be one of ${ROLES.join(', ')}`,
       role === 'coordinator' && !input.section && 'a coordinator needs --section CODE',
       role === 'activist' && !input.deliveryPoint && 'an activist needs --delivery-point CODE',
+      input.password !== undefined && passwordProblem(input.password),
     ].filter(Boolean);
     if (problems.length > 0) throw new InvalidInputError('invalid_user', problems.join('; '));
 
-    const repository = this.dataSource.getRepository(User);
-    if (await repository.existsBy({ email: input.email })) {
+    if (await this.users.existsByEmail(input.email)) {
       throw new ConflictError('user_exists', `A user with e-mail ${input.email} already exists.`);
     }
     const token = newToken();
-    const user = await repository.save(
-      repository.create({
-        email: input.email,
-        role,
-        sectionCode: role === 'coordinator' ? input.section : null,
-        deliveryPointCode: role === 'activist' ? input.deliveryPoint : null,
-        tokenHash: hashToken(token),
-      }),
-    );
-    return { user, token };
+    const user = await this.users.insert({
+      email: input.email,
+      role,
+      sectionCode: role === 'coordinator' ? input.section : null,
+      deliveryPointCode: role === 'activist' ? input.deliveryPoint : null,
+      tokenHash: hashToken(token),
+    });
+    return { user, token, password: await this.setUpPassword(user, input.password) };
+  }
+
+  /** Sets a person's password, or (without one) gives them a new one-time link to choose it themselves. */
+  async resetPassword(email: string, password?: string): Promise<PasswordSetup> {
+    const user = await this.users.findByEmail(email);
+    if (!user) throw new NotFoundError(`There is no person with e-mail ${email}.`);
+    const problem = password !== undefined && passwordProblem(password);
+    if (problem) throw new InvalidInputError('weak_password', problem);
+    return this.setUpPassword(user, password);
+  }
+
+  /** The person with this e-mail and password, or null; the same time is spent whether or not the e-mail exists. */
+  async signIn(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findWithPassword(email.trim());
+    if (!(await passwordMatches(user?.passwordHash, password))) return null;
+    return this.users.findById(user!.id);
+  }
+
+  /** The person a set-password link belongs to, while the link is valid. */
+  findByPasswordLink(secret: string): Promise<User | null> {
+    return this.users.findByPasswordLink(hashToken(secret), this.clock.now());
+  }
+
+  /** Sets the password through a one-time link; the link stops working. */
+  async setPasswordWithLink(secret: string, password: string): Promise<User> {
+    const problem = passwordProblem(password);
+    if (problem) throw new InvalidInputError('weak_password', problem);
+    const user = await this.findByPasswordLink(secret);
+    if (!user) throw new NotFoundError('This link has expired or was already used. Ask your campaign lead for a new one.');
+    await this.users.setPassword(user.id, await hashPassword(password));
+    return user;
+  }
+
+  /** The signed-in person of a web session (looked up on every request, so a change applies at once). */
+  findById(id: number): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  private async setUpPassword(user: User, password: string | undefined): Promise<PasswordSetup> {
+    if (password !== undefined) {
+      await this.users.setPassword(user.id, await hashPassword(password));
+      return { passwordSet: true };
+    }
+    const linkSecret = newToken();
+    const expiresAt = new Date(this.clock.now().getTime() + PASSWORD_LINK_HOURS * 3600_000);
+    await this.users.setPasswordLink(user.id, hashToken(linkSecret), expiresAt);
+    return { passwordSet: false, linkSecret, expiresAt };
   }
 
   /** The token's user, as of at most TOKEN_CACHE_MS ago; frozen, since one object serves many requests. */
@@ -76,7 +130,7 @@ export class UsersService {
     const recent = this.recent.get(key);
     if (recent && recent.until > now) return recent.user;
 
-    const user = this.dataSource.getRepository(User).findOneBy({ tokenHash: hash });
+    const user = this.users.findByTokenHash(hash);
     const entry: RecentLookup = { until: now + TOKEN_CACHE_MS, user: user.then((u) => u && Object.freeze(u)) };
     this.recent.delete(key);
     this.recent.set(key, entry);

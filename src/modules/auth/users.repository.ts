@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { User } from './user.entity';
+
+/** The `users` table. E-mail addresses match without regard to case: one address is one person. */
+@Injectable()
+export class UsersRepository {
+  private readonly users: Repository<User>;
+
+  constructor(dataSource: DataSource) {
+    this.users = dataSource.getRepository(User);
+  }
+
+  existsByEmail(email: string): Promise<boolean> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getExists();
+  }
+
+  insert(fields: Partial<User>): Promise<User> {
+    return this.users.save(this.users.create(fields));
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByTokenHash(tokenHash: Buffer): Promise<User | null> {
+    return this.users.findOneBy({ tokenHash });
+  }
+
+  /** The person with this e-mail and their password hash (null when they have none yet). */
+  findWithPassword(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+
+  /** The person a set-password link belongs to, if the link has not expired at `now`. */
+  findByPasswordLink(linkHash: Buffer, now: Date): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.passwordLinkHash = :linkHash AND u.passwordLinkExpiresAt > :now', { linkHash, now })
+      .getOne();
+  }
+
+  async setPasswordLink(id: number, linkHash: Buffer, expiresAt: Date): Promise<void> {
+    await this.users.update({ id }, { passwordLinkHash: linkHash, passwordLinkExpiresAt: expiresAt });
+  }
+
+  /** Sets the password and uses up any set-password link. */
+  async setPassword(id: number, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash, passwordLinkHash: null, passwordLinkExpiresAt: null });
+  }
+}
