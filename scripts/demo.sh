@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run demo`: a realistic day of action on this machine, from scratch every time.
 # Finds or starts PostgreSQL and Redis, (re)creates the demo database, imports demo/campaign.json,
-# creates a user per role, starts the API with its workers, uploads the sample section exports and a
-# paper tally, and prints the URL and a token per role. Ctrl-C stops it.
+# creates a user per role (with a web password), starts the API with its workers, uploads the sample section
+# exports and a paper tally, and prints the URL with an e-mail and password (and an API token) per role.
+# Ctrl-C stops it.
 #   --smoke   stop once everything is loaded and /health/ready answers (used by CI)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -24,6 +25,7 @@ export HANDIN_HMAC_SECRET=$(cat .data/demo-secret)
 export PORT=${PORT:-3000}
 export LOG_LEVEL=${LOG_LEVEL:-warn}
 URL="http://127.0.0.1:$PORT"
+export PUBLIC_URL="$URL"
 
 say "building"
 npx nest build
@@ -46,11 +48,12 @@ rm -rf "$STORAGE_DIR"
 
 node dist/src/database/migrate.js >&2
 node dist/src/cli.js campaign:import demo/campaign.json >&2
+# Demo passwords only: this database is reset on every run and the API listens on 127.0.0.1.
 token() { node dist/src/cli.js users:create "$@" | tail -n 1; }
-ADMIN=$(token --email lead@demo.handin --role admin)
-NL=$(token --email coordinator-nl@demo.handin --role coordinator --section NL)
-TW=$(token --email coordinator-tw@demo.handin --role coordinator --section TW)
-HAGUE=$(token --email activist-hague@demo.handin --role activist --delivery-point HAGUE)
+ADMIN=$(token --email lead@demo.handin --role admin --password demo-lead-2017)
+NL=$(token --email coordinator-nl@demo.handin --role coordinator --section NL --password demo-nl-2017)
+TW=$(token --email coordinator-tw@demo.handin --role coordinator --section TW --password demo-tw-2017)
+HAGUE=$(token --email activist-hague@demo.handin --role activist --delivery-point HAGUE --password demo-hague-2017)
 
 node dist/src/main.js &
 API=$!
@@ -92,13 +95,20 @@ done
 cat <<MSG
 
 Handin is running at $URL with the sample day of action "chechnya-2017" loaded.
+Open it in a browser and sign in:
 
+  campaign lead (admin)          lead@demo.handin             demo-lead-2017
+  coordinator, section NL        coordinator-nl@demo.handin   demo-nl-2017
+  coordinator, section TW        coordinator-tw@demo.handin   demo-tw-2017
+  activist, The Hague embassy    activist-hague@demo.handin   demo-hague-2017
+
+For scripts, the API takes the same people's tokens:
   live totals (campaign lead):  curl -H "Authorization: Bearer $ADMIN" $URL/api/campaigns/chechnya-2017/totals
   public counter (anyone):      curl $URL/public/campaigns/chechnya-2017/counter
   The Hague's pack (activist):  curl -OJ -H "Authorization: Bearer $HAGUE" $URL/api/campaigns/chechnya-2017/delivery-points/HAGUE/pack.pdf
   all packs (campaign lead):    curl -OJ -H "Authorization: Bearer $ADMIN" $URL/api/campaigns/chechnya-2017/packs.zip
 
-Sign-ins (send as "Authorization: Bearer <token>"):
+API tokens (send as "Authorization: Bearer <token>"):
   campaign lead (admin)          $ADMIN
   coordinator, section NL        $NL
   coordinator, section TW        $TW

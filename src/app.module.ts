@@ -13,6 +13,7 @@ import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { PacksModule } from './modules/packs/packs.module';
 import { TotalsModule } from './modules/totals/totals.module';
+import { WebModule } from './modules/web/web.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { WorkersModule } from './workers.module';
@@ -56,6 +57,7 @@ export class AppModule {
         FreezeModule,
         PacksModule,
         HealthModule,
+        WebModule,
         ...(options.workers ? [WorkersModule] : []),
       ],
     };

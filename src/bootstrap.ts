@@ -10,6 +10,7 @@ import { runMigrations } from './database/migrate';
 import { UsersService } from './modules/auth/users.service';
 import { answerFirst, publishedTotalsListener } from './modules/totals/published-totals.listener';
 import { PublishedTotalsRepository } from './modules/totals/published-totals.repository';
+import { useWebViews } from './modules/web/views';
 
 /** Reads the configuration or exits with every problem listed. */
 export function configOrExit(): AppConfig {
@@ -40,6 +41,11 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ErrorFilter());
   app.useBodyParser('json', { limit: '5mb' }); // campaign.json of a large campaign
+  app.useBodyParser('urlencoded', { extended: false, limit: '100kb' }); // the web app's forms
+  // Behind a TLS-terminating proxy (PUBLIC_URL https), trust it for the client's address and protocol.
+  if (config.publicUrl.startsWith('https://')) app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  useWebViews(app, process.env.NODE_ENV === 'production');
   app.enableShutdownHooks();
   // The public counter and an admin's totals, polled under load, are answered from memory ahead of Express and Nest.
   answerFirst(app.getHttpServer(), publishedTotalsListener(app.get(PublishedTotalsRepository), app.get(UsersService)));

@@ -1,20 +1,42 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { DomainError } from './errors';
 
-/** Maps every error to `{statusCode, error, message}`; unexpected ones are logged and never leak a stack trace. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/**
+ * Maps every error to `{statusCode, error, message}`; unexpected ones are logged and never leak a stack trace.
+ * A page request (the web app marks it in `response.locals.page`) gets a friendly page instead, and a page that
+ * needs a signed-in person sends the visitor to sign in first.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    if (response.headersSent) return;
+    if (!response.locals?.page) {
+      response.status(body.statusCode).json(body);
+    } else if (body.statusCode === 401 && request.method === 'GET') {
+      response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
+    } else {
+      response.status(body.statusCode).render('errors/error', { ...body, message: body.statusCode >= 500 ? null : body.message }, (error, html) => {
+        // A page that cannot be rendered must still answer: plain text, no stack trace.
+        if (error) this.logger.error(error.stack ?? String(error));
+        response.type(error ? 'text/plain' : 'html').send(error ? body.message : html);
+      });
+    }
   }
 
-  private toBody(exception: unknown): { statusCode: number; error: string; message: string } {
+  private toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
       return { statusCode: exception.statusCode, error: exception.code, message: exception.message };
     }

@@ -51,6 +51,9 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     reconcileEveryMs: 0,
     maxUploadBytes: 200 * 1024 * 1024,
     logLevel: 'warn',
+    publicUrl: 'http://127.0.0.1',
+    sessionIdleMinutes: 120,
+    sessionMaxHours: 12,
     ...overrides,
   };
   const env = {
@@ -118,6 +121,20 @@ export class TestApp {
     const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
     const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope });
     return token;
+  }
+
+  /** Creates a person who signs in to the web app with e-mail and password; their API token comes along. */
+  async person(role: 'admin' | 'coordinator' | 'activist', scope?: string): Promise<{ email: string; password: string; token: string }> {
+    const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
+    const password = `password-${randomBytes(6).toString('hex')}`;
+    const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope, password });
+    return { email, password, token };
+  }
+
+  /** The address the API listens on, for a browser. */
+  get baseUrl(): string {
+    const address = this.app.getHttpServer().address();
+    return `http://127.0.0.1:${address.port}`;
   }
 
   /** Uploads `rows` as a CSV export of `section` and waits until the batch is counted; fails the test otherwise. */

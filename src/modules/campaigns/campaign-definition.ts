@@ -103,3 +103,16 @@ export function parseCampaignDefinition(document: unknown): CampaignDefinition {
 export function paperSizeFor(hostCountry: string, explicit?: 'A4' | 'Letter'): 'A4' | 'Letter' {
   return explicit ?? (LETTER_COUNTRIES.has(hostCountry) ? 'Letter' : 'A4');
 }
+
+/** The UTC offset an ISO 8601 date-time was written with: `+02:00` of `2017-06-02T11:00:00+02:00`, `+00:00` for `Z`. */
+export function utcOffsetOf(isoDateTime: string): string {
+  const match = /([+-]\d{2}):?(\d{2})$/.exec(isoDateTime);
+  return match ? `${match[1]}:${match[2]}` : '+00:00';
+}
+
+/** A moment written in the given UTC offset, as the campaign lead wrote it: `2017-06-02T11:00:00+02:00`. */
+export function isoWithOffset(moment: Date, offset: string): string {
+  const [, sign, hours, minutes] = /^([+-])(\d{2}):(\d{2})$/.exec(offset)!;
+  const shift = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+  return `${new Date(moment.getTime() + shift).toISOString().slice(0, 19)}${offset}`;
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { ConflictError } from '../../common/errors';
 import { Campaign } from './campaign.entity';
-import { CampaignDefinition, paperSizeFor } from './campaign-definition';
+import { CampaignDefinition, paperSizeFor, utcOffsetOf } from './campaign-definition';
 import { DeliveryPoint } from './delivery-point.entity';
 import { Petition } from './petition.entity';
 import { RoutingRule } from './routing-rule.entity';
@@ -71,6 +71,7 @@ export class CampaignsRepository {
           address: d.address,
           addressee: d.addressee,
           handInAt: d.handInAt ? new Date(d.handInAt) : null,
+          handInOffset: d.handInAt ? utcOffsetOf(d.handInAt) : null,
           language: d.language,
           paperSize: paperSizeFor(d.hostCountry, d.paperSize),
         })),

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
 import { Campaign } from './campaign.entity';
-import { CampaignDefinition, parseCampaignDefinition } from './campaign-definition';
+import { CampaignDefinition, isoWithOffset, parseCampaignDefinition } from './campaign-definition';
 import { CampaignsRepository } from './campaigns.repository';
 import { buildRouter, Router } from './routing';
 import { Section } from './section.entity';
@@ -84,7 +84,7 @@ export class CampaignsService {
         city: d.city,
         address: d.address,
         addressee: d.addressee,
-        handInAt: iso(d.handInAt),
+        handInAt: d.handInAt ? isoWithOffset(d.handInAt, d.handInOffset ?? '+00:00') : undefined,
         language: d.language,
         paperSize: d.paperSize,
       })),

@@ -39,6 +39,10 @@ export class DeliveryPoint {
   @Column({ name: 'hand_in_at', type: 'timestamptz', nullable: true })
   handInAt: Date | null;
 
+  /** The UTC offset handInAt was written with (`+02:00`): the host's local time, shown as such. */
+  @Column({ name: 'hand_in_offset', type: 'text', nullable: true })
+  handInOffset: string | null;
+
   /** Language of the cover letter. */
   @Column()
   language: string;

@@ -77,6 +77,17 @@ export class DedupeService {
   }
 
   /**
+   * What a retraction would change, for the confirmation a coordinator sees first: signers it removes from the
+   * total, and signers who count again elsewhere because they also signed in another batch.
+   */
+  async retractionEffect(user: User, id: string): Promise<{ batch: BatchView; removed: number; countedElsewhere: number }> {
+    const { batch, sectionCode } = await this.batchesService.accessible(user, id);
+    if (batch.kind === 'tally') return { batch: batchView(batch, sectionCode), removed: batch.status === 'retracted' ? 0 : batch.tallyCount ?? 0, countedElsewhere: 0 };
+    const { counted, countedElsewhere } = batch.committedAt && batch.status !== 'retracted' ? await this.signers.retractionEffect(batch.campaignId, id) : { counted: 0, countedElsewhere: 0 };
+    return { batch: batchView(batch, sectionCode), removed: counted - countedElsewhere, countedElsewhere };
+  }
+
+  /**
    * Fails a batch at whatever stage it is, with a message for the coordinator. A batch already committed has
    * its signers taken back out first (as a retraction would), so that a failed batch never counts.
    */

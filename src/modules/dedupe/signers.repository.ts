@@ -135,6 +135,25 @@ export class SignersRepository {
   }
 
   /**
+   * What retracting a batch would do, without doing it: how many signers count through it now, and how many of
+   * those also signed in another counted batch (they will count there instead). Read-only, so no lock needed.
+   */
+  async retractionEffect(campaignId: number, batchId: string): Promise<{ counted: number; countedElsewhere: number }> {
+    const [row] = await this.dataSource.query(
+      `WITH mine AS (SELECT signer_key FROM signers WHERE campaign_id = $1 AND batch_id = $2),
+            elsewhere AS (
+              SELECT DISTINCT s.signer_key
+                FROM signatures s
+                JOIN mine m ON m.signer_key = s.signer_key
+                JOIN batches b ON b.id = s.batch_id
+               WHERE s.campaign_id = $1 AND b.id <> $2 AND b.committed_at IS NOT NULL AND b.status <> 'retracted')
+       SELECT (SELECT count(*) FROM mine)::int AS counted, (SELECT count(*) FROM elsewhere)::int AS "countedElsewhere"`,
+      [campaignId, batchId],
+    );
+    return row;
+  }
+
+  /**
    * Full recount of the counters from the signers. Returns the cells that differed (before repairing them), so
    * a mismatch is visible in the logs instead of silently fixed.
    */

@@ -20,6 +20,11 @@ export class BatchesRepository {
     return manager.findOne(Batch, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** A section's batches in one campaign, newest first (at most `limit`). */
+  listBySection(campaignId: number, sectionId: number, limit: number): Promise<Batch[]> {
+    return this.dataSource.manager.find(Batch, { where: { campaignId, sectionId }, order: { seq: 'DESC' }, take: limit });
+  }
+
   /** Runs `work` in a transaction that holds the batch's row lock (the batch is null when there is none). */
   withLocked<T>(id: string, work: (tx: EntityManager, batch: Batch | null) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => work(tx, await this.findForUpdate(tx, id)));

@@ -110,6 +110,12 @@ export class BatchesService {
     return batchView(batch, section.code);
   }
 
+  /** A section's batches (uploads and tallies), newest first: the coordinator's section page lists them. */
+  async listForSection(user: User, slug: string, sectionCode: string, limit = 200): Promise<BatchView[]> {
+    const { campaign, section } = await this.uploadTarget(user, slug, sectionCode);
+    return (await this.batches.listBySection(campaign.id, section.id, limit)).map((batch) => batchView(batch, section.code));
+  }
+
   async get(user: User, id: string): Promise<BatchView> {
     const { batch, sectionCode } = await this.accessible(user, id);
     return batchView(batch, sectionCode);

@@ -15,6 +15,6 @@ import { UploadReceiver } from './upload.receiver';
   imports: [CampaignsModule],
   controllers: [BatchesController, PresetsController],
   providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
-  exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService],
+  exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
 })
 export class IngestModule {}

@@ -71,6 +71,7 @@ export class PackGenerationService {
       offline: result.summary.offline,
       withheld: result.summary.withheld,
       worldwide: result.summary.worldwide,
+      countries: result.summary.countries,
       pages: result.volumes.reduce((n, v) => n + v.pages, 0),
       volumes: result.volumes.map(({ missingGlyphs: _, ...file }) => file),
       listSha256: result.list.sha256,

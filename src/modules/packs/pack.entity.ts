@@ -54,6 +54,10 @@ export class Pack {
   @Column('integer', { nullable: true })
   worldwide: number | null;
 
+  /** Countries its signers (and tallies) come from, as on the cover. */
+  @Column('integer', { nullable: true })
+  countries: number | null;
+
   @Column('integer', { nullable: true })
   pages: number | null;
 

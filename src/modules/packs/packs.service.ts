@@ -26,6 +26,9 @@ export interface PackView {
   online: number | null;
   offline: number | null;
   withheld: number | null;
+  /** Countries the signers come from, and every signer worldwide when the pack was made (for its share). */
+  countries: number | null;
+  worldwide: number | null;
   pages: number | null;
   /** SHA-256 of pack.pdf (of its first volume when split). */
   sha256: string | null;
@@ -169,6 +172,8 @@ function view(newest: Pack, done: Pack | null, currentSource: string): PackView 
     online: done?.online ?? null,
     offline: done?.offline ?? null,
     withheld: done?.withheld ?? null,
+    countries: done?.countries ?? null,
+    worldwide: done?.worldwide ?? null,
     pages: done?.pages ?? null,
     sha256: done?.volumes?.[0]?.sha256 ?? null,
     listSha256: done?.listSha256 ?? null,
