@@ -10,7 +10,7 @@ import { againstBaseline, againstTarget, describeCpu, Figure, Measurement, peakR
 import { progress } from './report';
 import { withStack } from './stack';
 
-/** DESIGN.md "Performance", public counter and totals. */
+/** docs/design.md "Performance", public counter and totals. */
 const IDLE = { minRequestsPerSecond: 5000, maxP99Ms: 20 };
 const DURING_INGEST = { minRequestsPerSecond: 2000, maxP99Ms: 100, maxErrors: 0 };
 /** A freshly started API compiles its hot paths in the first seconds; idle figures are of a warm one. */

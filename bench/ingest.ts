@@ -14,7 +14,7 @@ import { BenchOptions } from './options';
 import { progress } from './report';
 import { withStack } from './stack';
 
-/** DESIGN.md "Performance": upload to totals at most 2× the floor; ≤ ~100 jobs per 1M rows; a killed worker's batch finished within 90 s. */
+/** docs/design.md "Performance": upload to totals at most 2× the floor; ≤ ~100 jobs per 1M rows; a killed worker's batch finished within 90 s. */
 const MAX_RATIO_TO_FLOOR = 2;
 const MAX_JOBS_PER_MILLION_ROWS = 100;
 const MAX_SECONDS_AFTER_KILL = 90;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures Handin on this machine, each figure beside its baseline or target (DESIGN.md
+ * `npm run bench`: measures Handin on this machine, each figure beside its baseline or target (docs/design.md
  * "Performance"), prints a table and writes bench/results/<date>.json. Run it through scripts/bench.sh, which
  * builds the app and finds PostgreSQL and Redis.
  */

@@ -1,6 +1,6 @@
 /**
  * What every benchmark module produces: figures, each judged against a baseline measured in the same run or
- * against a fixed target from DESIGN.md "Performance". A measurement is one module in bench/ registered in
+ * against a fixed target from docs/design.md "Performance". A measurement is one module in bench/ registered in
  * bench/measurements.ts.
  */
 import { BenchOptions } from './options';
@@ -62,7 +62,7 @@ export function againstTarget(name: string, unit: Unit, value: number, compariso
   };
 }
 
-/** DESIGN.md "Performance": peak memory of any process ≤ 300 MB, whatever the file size. */
+/** docs/design.md "Performance": peak memory of any process ≤ 300 MB, whatever the file size. */
 const MAX_PROCESS_RSS_MB = 300;
 
 export interface ProcessUsage {

@@ -23,7 +23,7 @@ import { BenchOptions } from './options';
 import { WatchedProcess } from './processes';
 import { progress } from './report';
 
-/** DESIGN.md "Performance": a pack at most 1.5× raw pdfkit, peak memory ≤ 400 MB. */
+/** docs/design.md "Performance": a pack at most 1.5× raw pdfkit, peak memory ≤ 400 MB. */
 const MAX_RATIO_TO_RAW = 1.5;
 const MAX_PACK_RSS_MB = 400;
 

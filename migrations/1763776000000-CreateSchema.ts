@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Personal data kept: display names, city, region, country and signing time of accepted rows (needed for
  * the packs). Never kept: raw e-mail addresses and postcodes; a signer is known only by the keyed hash of
- * its dedupe key (DESIGN.md invariant 5).
+ * its dedupe key (docs/design.md invariant 5).
  */
 export class CreateSchema1763776000000 implements MigrationInterface {
   name = 'CreateSchema1763776000000';

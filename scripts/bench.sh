@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: the benchmark of DESIGN.md "Performance" on this machine. Finds or starts PostgreSQL and
+# `npm run bench`: the benchmark of docs/design.md "Performance" on this machine. Finds or starts PostgreSQL and
 # Redis (scripts/services.sh), builds, then runs dist/bench/main.js, which for each scenario resets its own
 # database (handin_bench) and Redis keys (handin-bench:*), never the demo's or the tests', and starts the API
 # and worker processes it measures. Options go to the bench, e.g. `npm run bench -- --rows 200000`.

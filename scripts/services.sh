@@ -4,7 +4,7 @@
 #   eval "$(bash scripts/services.sh env [--database NAME])"   # exports DATABASE_URL and REDIS_URL
 #   bash scripts/services.sh stop                               # stops the private servers, if running
 #
-# The order (DESIGN.md, "Running it") is decided separately for PostgreSQL and for Redis:
+# The order (docs/design.md, "Running it") is decided separately for PostgreSQL and for Redis:
 #   1. DATABASE_URL / REDIS_URL from the environment, if reachable. With --database, DATABASE_URL's
 #      server is kept but database NAME is used.
 #   2. The local servers: 127.0.0.1:5432 (user postgres, trust auth) and 127.0.0.1:6379.

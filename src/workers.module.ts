@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { DedupeModule } from './modules/dedupe/dedupe.module';
 import { DedupeProcessor } from './modules/dedupe/dedupe.processor';
-import { ReconcileProcessor } from './modules/dedupe/reconcile.processor';
+import { ReconcileProcessor } from './modules/totals/reconcile.processor';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { ParseProcessor } from './modules/ingest/parse.processor';
 import { PacksModule } from './modules/packs/packs.module';

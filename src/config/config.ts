@@ -11,14 +11,14 @@ export interface AppConfig {
   /** Interface the API listens on; 127.0.0.1 unless deployed behind a proxy or in a container. */
   host: string;
   storageDir: string;
-  /** Per-deployment secret for the keyed hash of dedupe keys (DESIGN.md invariant 5). */
+  /** Per-deployment secret for the keyed hash of dedupe keys (docs/design.md invariant 5). */
   hmacSecret: Buffer;
   /** Run the queue workers inside the API process (default) or only in `node dist/worker`. */
   workersInApi: boolean;
   workerConcurrency: number;
   /** How long a worker holds a job lock; a killed worker's job is picked up again after about this long. */
   queueLockMs: number;
-  /** A large CSV is parsed in chunks of about this many bytes, one job each (DESIGN.md: ≤ ~100 jobs per 1M rows). */
+  /** A large CSV is parsed in chunks of about this many bytes, one job each (docs/design.md: ≤ ~100 jobs per 1M rows). */
   parseChunkBytes: number;
   /** How often the scheduled reconciliation recounts totals. 0 disables the schedule. */
   reconcileEveryMs: number;

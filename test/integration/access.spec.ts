@@ -3,7 +3,7 @@ import { TOKEN_CACHE_MS } from '../../src/modules/auth/users.service';
 import { campaignDefinition, csv, people } from '../support/builders';
 import { sleep, TestApp } from '../support/test-app';
 
-/** Who may do what (DESIGN.md "Who uses it", "HTTP API"), and how the campaign import refuses bad documents. */
+/** Who may do what (docs/design.md "Who uses it", "HTTP API"), and how the campaign import refuses bad documents. */
 describe('access and campaign import', () => {
   let t: TestApp;
   let admin: string;

@@ -3,7 +3,7 @@ import { campaignDefinition, csv, people, SignerRow } from '../support/builders'
 import { TestApp } from '../support/test-app';
 
 /**
- * A large export is split into chunks parsed by separate jobs (DESIGN.md "Performance"). Splitting must not
+ * A large export is split into chunks parsed by separate jobs (docs/design.md "Performance"). Splitting must not
  * change a single count, row number or rejection: these files are cut into many small chunks.
  */
 describe('a file parsed in chunks', () => {

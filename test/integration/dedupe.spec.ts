@@ -2,7 +2,7 @@ import { campaignDefinition, csv, people, SignerRow } from '../support/builders'
 import { TestApp } from '../support/test-app';
 
 /**
- * Who counts as the same person, and where that person counts (DESIGN.md "Dedupe keys", "Routing",
+ * Who counts as the same person, and where that person counts (docs/design.md "Dedupe keys", "Routing",
  * invariant 4). Each test imports its own campaign, so its totals start at zero and can be checked exactly.
  */
 describe('dedupe: every person counts once, where they signed first', () => {

@@ -3,7 +3,7 @@ import { campaignDefinition, csv, people } from '../support/builders';
 import { TestApp } from '../support/test-app';
 
 /**
- * Real section exports (DESIGN.md "Ingest"): every format is counted exactly, with fixtures the tests write
+ * Real section exports (docs/design.md "Ingest"): every format is counted exactly, with fixtures the tests write
  * themselves. Each test gets its own campaign, so duplicatesExisting is exact.
  */
 describe('formats sections actually export', () => {

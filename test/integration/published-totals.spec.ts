@@ -7,7 +7,7 @@ import { people } from '../support/builders';
 import { sleep, TestApp } from '../support/test-app';
 
 /**
- * The public counter and an admin's totals are answered from each API process's memory under load (DESIGN.md
+ * The public counter and an admin's totals are answered from each API process's memory under load (docs/design.md
  * "Totals", "Performance"): these tests check that what is answered follows every change, in every process,
  * across a lost subscription, and that only an admin gets the campaign-wide totals that way.
  */

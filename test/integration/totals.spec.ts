@@ -5,7 +5,7 @@ import { DedupeService } from '../../src/modules/dedupe/dedupe.service';
 import { csv, people, SignerRow } from '../support/builders';
 import { sleep, TestApp } from '../support/test-app';
 
-/** Totals as the campaign lead and coordinators see them (DESIGN.md "Totals", invariant 3). */
+/** Totals as the campaign lead and coordinators see them (docs/design.md "Totals", invariant 3). */
 describe('totals: tallies, shares, breakdowns, reconciliation and live updates', () => {
   let t: TestApp;
   let admin: string;

@@ -1,4 +1,4 @@
-import { copyTextLine } from '../../src/modules/ingest/copy-text';
+import { copyTextLine } from '../../src/modules/ingest/reading/copy-text';
 
 describe('copyTextLine (PostgreSQL COPY text format)', () => {
   it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {

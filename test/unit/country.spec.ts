@@ -1,4 +1,4 @@
-import { isKnownCountryCode, resolveCountry } from '../../src/modules/ingest/country';
+import { isKnownCountryCode, resolveCountry } from '../../src/domain/country';
 
 describe('resolveCountry', () => {
   it.each([

@@ -6,7 +6,7 @@ import {
   normaliseCity,
   normaliseEmail,
   normalisePostcode,
-} from '../../src/modules/dedupe/dedupe-keys';
+} from '../../src/domain/dedupe-keys';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { splitAtRecords } from '../../src/modules/ingest/file-chunks';
+import { splitAtRecords } from '../../src/modules/ingest/reading/file-chunks';
 import { mulberry32 } from '../../src/demo/seeded-random';
 
 const PARSE_OPTIONS = { relax_column_count: true, skip_empty_lines: true, bom: true };

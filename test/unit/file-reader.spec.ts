@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
-import { openRecords, readFailure } from '../../src/modules/ingest/file-reader';
-import { ParseFailure } from '../../src/modules/ingest/parse-failure';
+import { openRecords, readFailure } from '../../src/modules/ingest/reading/file-reader';
+import { ParseFailure } from '../../src/modules/ingest/reading/parse-failure';
 
 const EXPORT_ADVICE = 'Export the signatures as CSV or XLSX and upload that file.';
 

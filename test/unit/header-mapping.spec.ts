@@ -4,7 +4,7 @@ import {
   HEADER_ALIASES,
   mapHeaders,
   normaliseHeader,
-} from '../../src/modules/ingest/header-mapping';
+} from '../../src/modules/ingest/reading/header-mapping';
 
 describe('normaliseHeader', () => {
   it('ignores case, accents, spacing and punctuation', () => {

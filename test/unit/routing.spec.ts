@@ -1,4 +1,4 @@
-import { buildRouter } from '../../src/modules/campaigns/routing';
+import { buildRouter } from '../../src/domain/routing';
 
 describe('routing: (country, region) rule → country rule → section default → campaign default', () => {
   const route = buildRouter({

@@ -1,6 +1,6 @@
-import { buildRouter } from '../../src/modules/campaigns/routing';
-import { hashDedupeKey } from '../../src/modules/dedupe/dedupe-keys';
-import { AcceptedRow, normaliseRow, RowRules } from '../../src/modules/ingest/row-normaliser';
+import { buildRouter } from '../../src/domain/routing';
+import { hashDedupeKey } from '../../src/domain/dedupe-keys';
+import { AcceptedRow, normaliseRow, RowRules } from '../../src/modules/ingest/reading/row-normaliser';
 
 describe('normaliseRow', () => {
   const columns = { first_name: 0, last_name: 1, email: 2, country: 3, region: 4, postcode: 5, city: 6, signed_at: 7, consent: 8 };

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseSignedAt } from '../../src/modules/ingest/signed-at';
+import { parseSignedAt } from '../../src/modules/ingest/reading/signed-at';
 
 /** luxon's reading, the reference the fast path must always agree with. */
 function luxonReading(value: string, zone: string): number | null {

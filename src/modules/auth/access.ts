@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../../common/errors';
 import { User } from './user.entity';
 
-/** Who may see or change what, in one place (DESIGN.md "Who uses it"). */
+/** Who may see or change what, in one place (docs/design.md "Who uses it"). */
 
 export function assertSectionAccess(user: User, sectionCode: string): void {
   if (user.role === 'admin') return;

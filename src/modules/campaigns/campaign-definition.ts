@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../common/errors';
-import { isKnownCountryCode } from '../ingest/country';
+import { isKnownCountryCode } from '../../domain/country';
 import { DELIVERY_POINT_KINDS } from './delivery-point.entity';
 
-/** The `campaign.json` document (DESIGN.md "Vocabulary"). Plain data, validated before anything is written. */
+/** The `campaign.json` document (docs/design.md "Vocabulary"). Plain data, validated before anything is written. */
 
 const countryCode = z
   .string()

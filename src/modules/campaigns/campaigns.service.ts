@@ -5,7 +5,7 @@ import { JobQueue } from '../../queue/job-queue';
 import { Campaign } from './campaign.entity';
 import { CampaignDefinition, isoWithOffset, parseCampaignDefinition } from './campaign-definition';
 import { CampaignsRepository } from './campaigns.repository';
-import { buildRouter, Router } from './routing';
+import { buildRouter, Router } from '../../domain/routing';
 import { Section } from './section.entity';
 
 @Injectable()

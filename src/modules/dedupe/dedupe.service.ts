@@ -12,7 +12,6 @@ import { BatchesRepository } from '../ingest/batches.repository';
 import { BatchStatusService } from '../ingest/batch-status.service';
 import { canMove } from '../ingest/batch-status';
 import { BatchesService } from '../ingest/batches.service';
-import { TotalsService } from '../totals/totals.service';
 import { DuplicatesRepository } from './duplicates.repository';
 import { CommitTarget, SignersRepository } from './signers.repository';
 
@@ -35,7 +34,6 @@ export class DedupeService {
     private readonly batchesService: BatchesService,
     private readonly campaigns: CampaignsRepository,
     private readonly jobs: JobQueue,
-    private readonly totals: TotalsService,
     private readonly clock: Clock,
   ) {}
 
@@ -125,10 +123,7 @@ export class DedupeService {
    */
   async reconcile(campaignId: number): Promise<{ cells: number; mismatched: number }> {
     const result = await this.signers.inCampaignLock(campaignId, (tx) => this.signers.reconcile(tx, campaignId));
-    if (result.mismatched > 0) {
-      this.logger.error({ campaignId, ...result }, 'counters differed from a full recount and were repaired');
-      await this.totals.refresh(campaignId);
-    }
+    if (result.mismatched > 0) this.logger.error({ campaignId, ...result }, 'counters differed from a full recount and were repaired');
     return result;
   }
 

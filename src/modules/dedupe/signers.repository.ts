@@ -21,7 +21,7 @@ export interface CommitCounts {
  * Owns `signers` and `signer_counts`. Every method runs inside a transaction of `inCampaignLock`, so no two commits or retractions of one campaign interleave: each sees the signers exactly as
  * the previous one left them, and the counters move by exact deltas.
  *
- * Canonical signature of a signer (DESIGN.md "Dedupe keys"): the earliest signed_at among committed,
+ * Canonical signature of a signer (docs/design.md "Dedupe keys"): the earliest signed_at among committed,
  * non-retracted rows; ties go to the earlier batch (upload order, `batches.seq`), then the lower row number.
  * All statements compare the tuple (signed_at, batch_seq, row_number) for that.
  */

@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../../common/errors';
 import { Batch } from './batch.entity';
-import { CANONICAL_FIELDS, CanonicalField } from './header-mapping';
+import { CANONICAL_FIELDS, CanonicalField } from './reading/header-mapping';
 
-/** The batch as the API shows it (DESIGN.md "HTTP API"). */
+/** The batch as the API shows it (docs/design.md "HTTP API"). */
 export function batchView(batch: Batch, sectionCode: string) {
   return {
     id: batch.id,

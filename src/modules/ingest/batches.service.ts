@@ -14,7 +14,7 @@ import { Batch } from './batch.entity';
 import { batchView, BatchView, parseTallyBody, readingOptions } from './batch.dto';
 import { batchFiles } from './batch-files';
 import { BatchesRepository } from './batches.repository';
-import { resolveCountry } from './country';
+import { resolveCountry } from '../../domain/country';
 import { ReceivedUpload } from './upload.receiver';
 
 @Injectable()

@@ -15,13 +15,13 @@ import { Batch } from './batch.entity';
 import { BatchStatusService } from './batch-status.service';
 import { BatchesRepository } from './batches.repository';
 import { batchFiles } from './batch-files';
-import { splitAtRecords, wholeFile } from './file-chunks';
-import { openRecordRange, openRecords, readFailure, splittable } from './file-reader';
-import { ParseFailure } from './parse-failure';
-import { RowRules } from './row-normaliser';
-import { columnsOfHeader, RowCounts, RowStream } from './row-stream';
+import { splitAtRecords, wholeFile } from './reading/file-chunks';
+import { openRecordRange, openRecords, readFailure, splittable } from './reading/file-reader';
+import { ParseFailure } from './reading/parse-failure';
+import { RowRules } from './reading/row-normaliser';
+import { columnsOfHeader, RowCounts, RowStream } from './reading/row-stream';
 import { SignaturesRepository } from './signatures.repository';
-import { toLuxonFormat } from './signed-at';
+import { toLuxonFormat } from './reading/signed-at';
 
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
 export const PARSED_PROGRESS = 0.8;

@@ -6,7 +6,7 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Section } from '../campaigns/section.entity';
 import { parseMappingField } from './batch.dto';
-import { CanonicalField } from './header-mapping';
+import { CanonicalField } from './reading/header-mapping';
 
 export interface Preset {
   section: string;

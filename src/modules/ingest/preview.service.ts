@@ -11,10 +11,10 @@ import { Section } from '../campaigns/section.entity';
 import { readingOptions } from './batch.dto';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
-import { openRecords, readFailure } from './file-reader';
-import { ParseFailure } from './parse-failure';
+import { openRecords, readFailure } from './reading/file-reader';
+import { ParseFailure } from './reading/parse-failure';
 import { ParseService } from './parse.service';
-import { RowStream } from './row-stream';
+import { RowStream } from './reading/row-stream';
 import { ReceivedUpload } from './upload.receiver';
 
 const SAMPLE_ROWS = 20;

@@ -43,7 +43,7 @@ const LIVE_TALLIES = `(SELECT section_id, tally_country AS country, tally_delive
     FROM batches WHERE campaign_id = $1 AND kind = 'tally' AND status <> 'retracted' AND committed_at IS NOT NULL)`;
 const FROZEN_TALLIES = `(SELECT section_id, country, delivery_point_code, count FROM frozen_tallies WHERE campaign_id = $1)`;
 
-// Rule of DESIGN.md "Hand-in packs": a name prints only with consent and outside the withheld countries.
+// Rule of docs/design.md "Hand-in packs": a name prints only with consent and outside the withheld countries.
 const PRINTABLE = `(p.consent AND NOT (p.country = ANY($3::text[])))`;
 
 /**

@@ -25,7 +25,7 @@ const TOTALS_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
  * share, a token the guard has not just accepted), which then takes the usual way through Nest, where the
  * controllers answer the same bodies with the same headers.
  *
- * Why in front of the framework: DESIGN.md "Performance" asks, at 100 connections on two cores, for 5,000
+ * Why in front of the framework: docs/design.md "Performance" asks, at 100 connections on two cores, for 5,000
  * counter requests/s with a p99 of 20 ms idle, and for a p99 of 100 ms on both reads while a large ingest
  * keeps a worker and PostgreSQL busy. Through Express and Nest, even with the body held in memory and no
  * request log, a counter answer cost about 130 µs of CPU and an admin's totals about 160 µs, which left the

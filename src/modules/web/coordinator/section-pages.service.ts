@@ -7,7 +7,7 @@ import { CampaignsService } from '../../campaigns/campaigns.service';
 import { DedupeService } from '../../dedupe/dedupe.service';
 import { batchView, BatchView } from '../../ingest/batch.dto';
 import { BatchesService } from '../../ingest/batches.service';
-import { CANONICAL_FIELDS, mapHeaders } from '../../ingest/header-mapping';
+import { CANONICAL_FIELDS, mapHeaders } from '../../ingest/reading/header-mapping';
 import { PresetsService } from '../../ingest/presets.service';
 import { FileCheck, PreviewService } from '../../ingest/preview.service';
 import { ReceivedUpload } from '../../ingest/upload.receiver';

@@ -1,6 +1,6 @@
 /**
  * Delivery point of a signer = first match of: rule for (country, region) → rule for country →
- * the section's default delivery point → the campaign's default delivery point (DESIGN.md "Routing").
+ * the section's default delivery point → the campaign's default delivery point (docs/design.md "Routing").
  * Regions match case-insensitively and ignoring surrounding spaces ("nsw" = "NSW").
  */
 export interface RoutingInput {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { FileChunk } from '../../queue/jobs';
+import type { FileChunk } from '../../../queue/jobs';
 
 /** The whole file as one chunk, for files that are not split (XLSX, UTF-16, CSV without LF line ends). */
 export function wholeFile(): FileChunk {
@@ -12,7 +12,7 @@ const QUOTE = 0x22;
 
 /**
  * Splits a CSV in an ASCII-compatible encoding (UTF-8, Windows-1252) into chunks of about `chunkBytes` at
- * record boundaries, so that several workers can parse one large export at once (DESIGN.md: ingest work is
+ * record boundaries, so that several workers can parse one large export at once (docs/design.md: ingest work is
  * chunked). A line break ends a record unless it is inside quotes, and in a file whose first line ends with
  * CR LF only CR LF does: the same rules csv-parse applies. Empty lines are not records (csv-parse's
  * `skip_empty_lines`). The bytes of `"`, CR and LF never occur inside a multi-byte UTF-8 character.

@@ -1,10 +1,10 @@
-import { Router } from '../campaigns/routing';
-import { dedupeKey, displayName, hashDedupeKey } from '../dedupe/dedupe-keys';
-import { resolveCountry } from './country';
+import { Router } from '../../../domain/routing';
+import { dedupeKey, displayName, hashDedupeKey } from '../../../domain/dedupe-keys';
+import { resolveCountry } from '../../../domain/country';
 import { CanonicalField } from './header-mapping';
 import { parseSignedAt } from './signed-at';
 
-/** Every way a row can be refused; each is a named reason in the rejection report (DESIGN.md "Ingest"). */
+/** Every way a row can be refused; each is a named reason in the rejection report (docs/design.md "Ingest"). */
 export const REJECTION_REASONS = {
   missing_name: 'no name (fill in a full name, or first and last name)',
   name_too_long: 'name longer than 200 characters',

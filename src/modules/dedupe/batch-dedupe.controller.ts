@@ -5,7 +5,7 @@ import { DedupeService } from './dedupe.service';
 
 @Controller('api/batches')
 /** What a coordinator can do to a committed batch: retract it, and see why rows did not count. */
-export class BatchSignersController {
+export class BatchDedupeController {
   constructor(private readonly dedupe: DedupeService) {}
 
   @Post(':id/retract')

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobContext, Processor } from '../../queue/processor';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
-import { DedupeService } from './dedupe.service';
+import { DedupeService } from '../dedupe/dedupe.service';
+import { TotalsService } from './totals.service';
 
-/** The scheduled (and on-demand) full recount of every campaign's counters. */
+/**
+ * The scheduled (and on-demand) full recount of every campaign's counters; a campaign whose counters had to be
+ * repaired gets its totals published again. It sits with the totals because it uses both stages below them.
+ */
 @Injectable()
 export class ReconcileProcessor implements Processor<'reconcile'> {
   readonly jobs = ['reconcile'] as const;
@@ -12,11 +16,15 @@ export class ReconcileProcessor implements Processor<'reconcile'> {
   constructor(
     private readonly dedupe: DedupeService,
     private readonly campaigns: CampaignsRepository,
+    private readonly totals: TotalsService,
   ) {}
 
   async handle(job: JobContext<'reconcile'>): Promise<void> {
     const ids = job.data.campaignId ? [job.data.campaignId] : (await this.campaigns.list()).map((c) => c.id);
-    for (const id of ids) await this.dedupe.reconcile(id);
+    for (const id of ids) {
+      const { mismatched } = await this.dedupe.reconcile(id);
+      if (mismatched > 0) await this.totals.refresh(id);
+    }
   }
 
   /** No batch depends on a recount; the next scheduled one tries again. */

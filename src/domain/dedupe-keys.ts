@@ -1,4 +1,4 @@
-// Dedupe key derivation, exactly as DESIGN.md "Dedupe keys (normative)" defines it.
+// Dedupe key derivation, exactly as docs/design.md "Dedupe keys" defines it.
 // A signer is one key per campaign, so any change here changes who counts as the same person:
 // existing keys in the database would no longer match new uploads. Treat edits as a migration.
 import { createHmac } from 'node:crypto';
