@@ -41,7 +41,7 @@ export function batch(overrides: Partial<Batch> = {}): Batch {
     committedAt: null,
     retractedAt: null,
     ...overrides,
-  };
+  } as Batch;
 }
 
 /** The transaction handle fakes pass around; the fakes ignore it. */
@@ -83,5 +83,8 @@ export function fakeStore(...rows: Batch[]): FakeStore {
   const signaturesRepository = {
     deleteBatch: async (_tx: EntityManager, id: string) => void rowsDeleted.push(id),
   } as unknown as SignaturesRepository;
-  return { batches, rowsDeleted, batchesRepository, signaturesRepository, status: new BatchStatusService(batchesRepository, signaturesRepository) };
+  // Collaborators beyond the two repositories (the queue, the clock) get inert fakes; the tests here are about rows.
+  const statusDependencies = [batchesRepository, signaturesRepository, { sweepFilesSoon: async () => undefined }, { now: () => new Date() }];
+  const status = new BatchStatusService(...(statusDependencies as unknown as ConstructorParameters<typeof BatchStatusService>));
+  return { batches, rowsDeleted, batchesRepository, signaturesRepository, status };
 }
