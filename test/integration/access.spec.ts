@@ -1,7 +1,7 @@
 import { hashToken } from '../../src/modules/auth/token';
 import { TOKEN_CACHE_MS } from '../../src/modules/auth/users.service';
-import { campaignDefinition, csv, people } from '../support/builders';
-import { sleep, TestApp } from '../support/test-app';
+import { campaignDefinition, people } from '../support/builders';
+import { auth, sleep, TestApp } from '../support/test-app';
 
 /** Who may do what (docs/design.md "Who uses it", "HTTP API"), and how the campaign import refuses bad documents. */
 describe('access and campaign import', () => {
@@ -12,19 +12,12 @@ describe('access and campaign import', () => {
   const slug = 'test-campaign';
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug }));
     nlCoordinator = await t.token('coordinator', 'NL');
     activist = await t.token('activist', 'HAGUE');
-    await t.http.put(`/api/campaigns/${slug}`).set(auth(admin)).send(campaignDefinition()).expect(200);
   });
   afterAll(() => t.close());
 
-  function auth(token: string) {
-    return { Authorization: `Bearer ${token}` };
-  }
-  const upload = (section: string, body: string, token: string) =>
-    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth(token)).attach('file', Buffer.from(body), 'export.csv');
   const errorBody = (statusCode: number) => ({ statusCode, error: expect.any(String), message: expect.any(String) });
 
   describe('signing in', () => {
@@ -33,7 +26,7 @@ describe('access and campaign import', () => {
       expect(res.headers['content-type']).toContain('application/json');
       expect(res.body).toEqual({ statusCode: 401, error: 'unauthorized', message: expect.stringContaining('Bearer') });
       await t.http.get('/api/campaigns').expect(401);
-      await upload('NL', csv(people(1, 'x')), '').expect(401);
+      await t.upload('', slug, 'NL', people(1, 'x')).expect(401);
     });
 
     it('with a wrong token gets 401', async () => {
@@ -61,19 +54,19 @@ describe('access and campaign import', () => {
     let deBatch: string;
 
     beforeAll(async () => {
-      const { body } = await upload('DE', csv(people(3, 'de')), admin).expect(202);
+      const { body } = await t.upload(admin, slug, 'DE', people(3, 'de')).expect(202);
       deBatch = body.id;
       await t.waitForBatch(admin, deBatch);
     });
 
     it("uploads for their own section but gets 403 for another section, with a message naming their section", async () => {
-      const own = await upload('NL', csv(people(2, 'nl-own')), nlCoordinator).expect(202);
+      const own = await t.upload(nlCoordinator, slug, 'NL', people(2, 'nl-own')).expect(202);
       expect(await t.waitForBatch(nlCoordinator, own.body.id)).toMatchObject({ status: 'done', counted: 2 });
 
-      const other = await upload('DE', csv(people(2, 'nl-sneaky')), nlCoordinator).expect(403);
+      const other = await t.upload(nlCoordinator, slug, 'DE', people(2, 'nl-sneaky')).expect(403);
       expect(other.body).toEqual({ statusCode: 403, error: 'forbidden', message: expect.stringContaining('NL') });
       expect(other.body.message).toContain('DE');
-      await t.http.post(`/api/campaigns/${slug}/sections/DE/batches`).set(auth(nlCoordinator)).send({ kind: 'tally', count: 5, country: 'DE' }).expect(403);
+      await t.tally(nlCoordinator, slug, 'DE', { count: 5, country: 'DE' }).expect(403);
     });
 
     it("cannot see or retract another section's batch, which looks like no batch at all", async () => {
@@ -81,16 +74,16 @@ describe('access and campaign import', () => {
       expect(read.body).toEqual(errorBody(404));
       await t.http.get(`/api/batches/${deBatch}/rejections.csv`).set(auth(nlCoordinator)).expect(404);
 
-      const retract = await t.http.post(`/api/batches/${deBatch}/retract`).set(auth(nlCoordinator));
+      const retract = await t.retract(nlCoordinator, deBatch);
       expect([403, 404]).toContain(retract.status);
       expect(retract.body).toEqual(errorBody(retract.status));
       expect(await t.waitForBatch(admin, deBatch)).toMatchObject({ status: 'done', counted: 3 });
     });
 
     it('retracts a batch of their own section', async () => {
-      const own = await upload('NL', csv(people(2, 'nl-retract')), nlCoordinator).expect(202);
+      const own = await t.upload(nlCoordinator, slug, 'NL', people(2, 'nl-retract')).expect(202);
       await t.waitForBatch(nlCoordinator, own.body.id);
-      const res = await t.http.post(`/api/batches/${own.body.id}/retract`).set(auth(nlCoordinator)).expect(200);
+      const res = await t.retract(nlCoordinator, own.body.id).expect(200);
       expect(res.body).toMatchObject({ id: own.body.id, section: 'NL', status: 'retracted' });
     });
 
@@ -103,8 +96,8 @@ describe('access and campaign import', () => {
 
   describe('an activist', () => {
     it('cannot upload, read totals or change the campaign', async () => {
-      await upload('NL', csv(people(1, 'activist')), activist).expect(403);
-      await t.http.post(`/api/campaigns/${slug}/sections/NL/batches`).set(auth(activist)).send({ kind: 'tally', count: 5 }).expect(403);
+      await t.upload(activist, slug, 'NL', people(1, 'activist')).expect(403);
+      await t.tally(activist, slug, 'NL', { count: 5 }).expect(403);
       const totals = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(activist)).expect(403);
       expect(totals.body).toEqual(errorBody(403));
       await t.http.get(`/api/campaigns/${slug}/totals.csv`).set(auth(activist)).expect(403);
@@ -168,17 +161,13 @@ describe('access and campaign import', () => {
     it('lets a section go once its batches are retracted, as the refusal message says', async () => {
       const def = campaignDefinition({ slug: 'import-remove' });
       await put(def, admin, 'import-remove').expect(200);
-      const { body } = await t.http
-        .post('/api/campaigns/import-remove/sections/FR/batches')
-        .set(auth(admin))
-        .attach('file', Buffer.from(csv(people(2, 'fr'))), 'export.csv')
-        .expect(202);
+      const { body } = await t.upload(admin, 'import-remove', 'FR', people(2, 'fr')).expect(202);
       await t.waitForBatch(admin, body.id);
       const withoutFr = { ...def, sections: def.sections.filter((s) => s.code !== 'FR') };
       const refused = await put(withoutFr, admin, 'import-remove').expect(409);
       expect(refused.body.message).toContain('section "FR" has batches (retract them, or keep the section)');
 
-      await t.http.post(`/api/batches/${body.id}/retract`).set(auth(admin)).expect(200);
+      await t.retract(admin, body.id).expect(200);
       await put(withoutFr, admin, 'import-remove').expect(200);
       const after = (await t.http.get('/api/campaigns/import-remove').set(auth(admin)).expect(200)).body;
       expect(after.sections.map((s: { code: string }) => s.code)).toEqual(['DE', 'NL']);
@@ -192,7 +181,7 @@ describe('access and campaign import', () => {
     it('refuses to remove a delivery point that only paper tallies are routed to', async () => {
       const def = campaignDefinition({ slug: 'import-tally-point' });
       await put(def, admin, 'import-tally-point').expect(200);
-      await t.http.post('/api/campaigns/import-tally-point/sections/FR/batches').set(auth(admin)).send({ kind: 'tally', count: 30, country: 'FR' }).expect(202);
+      await t.tally(admin, 'import-tally-point', 'FR', { count: 30, country: 'FR' }).expect(202);
       const withoutParis = {
         ...def,
         deliveryPoints: def.deliveryPoints.filter((d) => d.code !== 'PARIS'),

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { campaignDefinition, csv, people, SignerRow } from '../support/builders';
-import { TestApp } from '../support/test-app';
+import { csv, people, SignerRow } from '../support/builders';
+import { auth, TestApp } from '../support/test-app';
 
 /**
  * A large export is split into chunks parsed by separate jobs (docs/design.md "Performance"). Splitting must not
@@ -12,14 +12,9 @@ describe('a file parsed in chunks', () => {
   const slug = 'chunks';
 
   beforeAll(async () => {
-    t = await TestApp.start({ config: { parseChunkBytes: 1024 } });
-    admin = await t.token('admin');
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition({ slug })).expect(200);
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug, config: { parseChunkBytes: 1024 } }));
   });
   afterAll(() => t.close());
-
-  const upload = (body: string, query = '') =>
-    t.http.post(`/api/campaigns/${slug}/sections/NL/batches${query}`).set('Authorization', `Bearer ${admin}`).attach('file', Buffer.from(body), 'export.csv');
 
   it('counts, numbers and rejects every row exactly as the whole file reads, across chunk borders', async () => {
     const rows: SignerRow[] = people(400, 'chunk');
@@ -31,8 +26,8 @@ describe('a file parsed in chunks', () => {
     lines.splice(200, 0, ',,,', ''); // a row of empty cells (a blank row, numbered) and an empty line (not a row)
     const file = lines.join('\n');
 
-    const preview = await upload(file, '?dryRun=true').expect(200);
-    const { body } = await upload(file).expect(202);
+    const preview = await t.upload(admin, slug, 'NL', file, { dryRun: true }).expect(200);
+    const { body } = await t.upload(admin, slug, 'NL', file).expect(202);
     const batch = await t.waitForBatch(admin, body.id);
     const redis = new Redis(t.world.config.redisUrl);
     const chunkJobs = await redis.keys(`${t.world.config.redisPrefix}:bull:parse:parse-chunk-${body.id}-*`).finally(() => redis.quit());
@@ -42,7 +37,7 @@ describe('a file parsed in chunks', () => {
     expect(batch).toMatchObject({ rows: preview.body.rows, accepted: preview.body.accepted, rejectionsByReason: preview.body.rejectionsByReason });
 
     // Row numbers count data rows as the file has them: the blank row takes a number, the empty line does not.
-    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set(auth(admin)).expect(200);
     expect(report.text.trim().split('\n').map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['row,reason', '121,invalid_email', '401,missing_name']);
     const numbers = (await t.world.sql('SELECT row_number FROM signatures WHERE batch_id = $1 ORDER BY row_number', [body.id])).map((r) => r.row_number);
     const expected = Array.from({ length: 401 }, (_, i) => i + 1).filter((n) => ![121, 200, 401].includes(n));
@@ -52,7 +47,7 @@ describe('a file parsed in chunks', () => {
   });
 
   it('reads a file with old Mac line ends (CR only) whole, and counts every row', async () => {
-    const { body } = await upload(csv(people(200, 'mac')).replace(/\n/g, '\r')).expect(202);
+    const { body } = await t.upload(admin, slug, 'NL', csv(people(200, 'mac')).replace(/\n/g, '\r')).expect(202);
     const batch = await t.waitForBatch(admin, body.id);
     expect(batch).toMatchObject({ status: 'done', rows: 200, accepted: 200, counted: 200 });
   });
@@ -60,7 +55,7 @@ describe('a file parsed in chunks', () => {
   it('names the line of the whole file when a chunk far into it is broken', async () => {
     const lines = csv(people(300, 'broken')).trimEnd().split('\n');
     lines.push('Anna,"Unclosed,anna@example.org,2017-05-01T10:00:00Z');
-    const { body } = await upload(lines.join('\n') + '\n').expect(202);
+    const { body } = await t.upload(admin, slug, 'NL', lines.join('\n') + '\n').expect(202);
     const batch = await t.waitForBatch(admin, body.id);
     expect(batch.status).toBe('failed');
     expect(batch.error).toMatch(/not readable as CSV \(line 302: .*quote opened in row 302/);

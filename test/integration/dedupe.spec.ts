@@ -10,18 +10,10 @@ describe('dedupe: every person counts once, where they signed first', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
+    ({ t, admin } = await TestApp.startAsAdmin());
   });
   afterAll(() => t.close());
 
-  const auth = (token = admin) => ({ Authorization: `Bearer ${token}` });
-
-  const upload = (slug: string, section: string, body: string) =>
-    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(body), 'export.csv');
-  const ingest = (slug: string, section: string, rows: SignerRow[]) => t.ingest(admin, slug, section, rows);
-  const retract = (id: string) => t.http.post(`/api/batches/${id}/retract`).set(auth());
-  const totals = (slug: string) => t.totals(admin, slug);
   /** A breakdown as `{key: online}`, e.g. `{NL: 3, DE: 2}`. */
   const online = (items: Record<string, any>[], key: string) => Object.fromEntries(items.map((i) => [i[key], i.online]));
 
@@ -31,12 +23,12 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
     it('earlier signature uploaded first: the later one is a duplicate and changes nothing', async () => {
       const slug = await t.newCampaign(admin);
-      const nl = await ingest(slug, 'NL', [earlier, ...people(2, 'nl-only')]);
-      const de = await ingest(slug, 'DE', [later, ...people(3, 'de-only')]);
+      const nl = await t.ingest(admin, slug, 'NL', [earlier, ...people(2, 'nl-only')]);
+      const de = await t.ingest(admin, slug, 'DE', [later, ...people(3, 'de-only')]);
 
       expect(nl).toMatchObject({ accepted: 3, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 3 });
       expect(de).toMatchObject({ accepted: 4, duplicatesInBatch: 0, duplicatesExisting: 1, counted: 3 });
-      const body = await totals(slug);
+      const body = await t.totals(admin, slug);
       expect(body.online).toBe(6);
       expect(online(body.bySection, 'section')).toEqual({ NL: 3, DE: 3 });
       expect(online(body.byCountry, 'country')).toEqual({ NL: 3, DE: 3 });
@@ -45,16 +37,16 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
     it('earlier signature uploaded second: the attribution moves to it', async () => {
       const slug = await t.newCampaign(admin);
-      const de = await ingest(slug, 'DE', [later, ...people(3, 'de-only')]);
-      const afterDe = await totals(slug);
+      const de = await t.ingest(admin, slug, 'DE', [later, ...people(3, 'de-only')]);
+      const afterDe = await t.totals(admin, slug);
       expect(online(afterDe.bySection, 'section')).toEqual({ DE: 4 });
       expect(online(afterDe.byDay, 'day')).toEqual({ '2017-05-01': 3, '2017-05-05': 1 });
 
-      const nl = await ingest(slug, 'NL', [earlier, ...people(2, 'nl-only')]);
+      const nl = await t.ingest(admin, slug, 'NL', [earlier, ...people(2, 'nl-only')]);
       expect(de).toMatchObject({ accepted: 4, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 4 });
       expect(nl).toMatchObject({ accepted: 3, duplicatesInBatch: 0, duplicatesExisting: 1, counted: 2 });
 
-      const body = await totals(slug);
+      const body = await t.totals(admin, slug);
       expect(body.online).toBe(6);
       expect(online(body.bySection, 'section')).toEqual({ NL: 3, DE: 3 });
       expect(online(body.byCountry, 'country')).toEqual({ NL: 3, DE: 3 });
@@ -65,20 +57,20 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
   it('normalises e-mail addresses across sections: gmail dots and googlemail.com, +tags, case and spaces', async () => {
     const slug = await t.newCampaign(admin);
-    const nl = await ingest(slug, 'NL', [
+    const nl = await t.ingest(admin, slug, 'NL', [
       { first: 'John', last: 'Doe', email: 'john.doe@gmail.com', signed: '2017-05-01T10:00:00Z' },
       { first: 'Maria', last: 'Silva', email: 'maria.silva@example.org', signed: '2017-05-01T11:00:00Z' },
     ]);
-    const de = await ingest(slug, 'DE', [
+    const de = await t.ingest(admin, slug, 'DE', [
       { first: 'John', last: 'Doe', email: 'JohnDoe+petition@googlemail.com', signed: '2017-05-02T10:00:00Z' },
       { first: 'Maria', last: 'Silva', email: '  Maria.Silva+stop@EXAMPLE.org ', signed: '2017-05-02T11:00:00Z' },
       { first: 'Maria', last: 'Silva', email: 'mariasilva@example.org', signed: '2017-05-02T12:00:00Z' }, // dots matter outside gmail
     ]);
-    const fr = await ingest(slug, 'FR', [
+    const fr = await t.ingest(admin, slug, 'FR', [
       { first: 'J', last: 'Doe', email: ' J.O.H.N.D.O.E@GMAIL.COM', signed: '2017-05-03T10:00:00Z' },
       { first: 'Ana', last: 'Book', email: 'ana@bücher.example', signed: '2017-05-03T11:00:00Z' },
     ]);
-    const nl2 = await ingest(slug, 'NL', [
+    const nl2 = await t.ingest(admin, slug, 'NL', [
       { first: 'Ana', last: 'Book', email: 'ANA@xn--bcher-kva.example', signed: '2017-05-04T10:00:00Z' }, // IDNA: the same domain
       { first: 'John', last: 'Doe', email: 'ｊｏｈｎｄｏｅ@gmail.com', signed: '2017-05-04T11:00:00Z' }, // full-width letters (NFKC)
     ]);
@@ -87,25 +79,25 @@ describe('dedupe: every person counts once, where they signed first', () => {
     expect(de).toMatchObject({ accepted: 3, counted: 1, duplicatesExisting: 2, duplicatesInBatch: 0 });
     expect(fr).toMatchObject({ accepted: 2, counted: 1, duplicatesExisting: 1 });
     expect(nl2).toMatchObject({ accepted: 2, counted: 0, duplicatesExisting: 2 });
-    const body = await totals(slug);
+    const body = await t.totals(admin, slug);
     expect(body.online).toBe(4);
     expect(online(body.bySection, 'section')).toEqual({ NL: 2, DE: 1, FR: 1 });
   });
 
   it('without an e-mail, name + country + postcode identify a person; a different postcode is another person', async () => {
     const slug = await t.newCampaign(admin);
-    const nl = await ingest(slug, 'NL', [
+    const nl = await t.ingest(admin, slug, 'NL', [
       { first: 'Jan', last: 'Jansen', country: 'NL', postcode: '1234 AB', signed: '2017-05-01T10:00:00Z' },
       { first: 'Jan', last: 'Jansen', country: 'NL', postcode: '9999 ZZ', signed: '2017-05-01T11:00:00Z' },
     ]);
-    const de = await ingest(slug, 'DE', [
+    const de = await t.ingest(admin, slug, 'DE', [
       { first: 'JAN', last: ' jansen', country: 'Netherlands', postcode: '1234ab', signed: '2017-05-02T10:00:00Z' }, // same as the first
       { first: 'Jan', last: 'Jansen', country: 'NL', postcode: '5555 CC', signed: '2017-05-02T11:00:00Z' }, // a third Jan Jansen
     ]);
 
     expect(nl).toMatchObject({ accepted: 2, counted: 2, duplicatesInBatch: 0, duplicatesExisting: 0 });
     expect(de).toMatchObject({ accepted: 2, counted: 1, duplicatesInBatch: 0, duplicatesExisting: 1 });
-    const body = await totals(slug);
+    const body = await t.totals(admin, slug);
     expect(body.online).toBe(3);
     expect(online(body.bySection, 'section')).toEqual({ NL: 2, DE: 1 });
     expect(online(body.byCountry, 'country')).toEqual({ NL: 3 });
@@ -116,29 +108,29 @@ describe('dedupe: every person counts once, where they signed first', () => {
       const slug = await t.newCampaign(admin);
       const shared = { first: 'Sam', last: 'Shared', email: 'sam@example.org' };
       const fileA = csv([{ ...shared, signed: '2017-05-01T10:00:00Z' }, ...people(2, 'a-only', '2017-05-01T12:00:00Z')]);
-      const a = await upload(slug, 'NL', fileA).expect(202);
+      const a = await t.upload(admin, slug, 'NL', fileA).expect(202);
       await t.waitForBatch(admin, a.body.id);
-      const b = await ingest(slug, 'DE', [{ ...shared, signed: '2017-05-04T10:00:00Z' }, ...people(3, 'b-only', '2017-05-04T12:00:00Z')]);
+      const b = await t.ingest(admin, slug, 'DE', [{ ...shared, signed: '2017-05-04T10:00:00Z' }, ...people(3, 'b-only', '2017-05-04T12:00:00Z')]);
       expect(b).toMatchObject({ duplicatesExisting: 1, counted: 3 });
-      expect(online((await totals(slug)).bySection, 'section')).toEqual({ NL: 3, DE: 3 });
+      expect(online((await t.totals(admin, slug)).bySection, 'section')).toEqual({ NL: 3, DE: 3 });
 
-      const first = await retract(a.body.id).expect(200);
+      const first = await t.retract(admin, a.body.id).expect(200);
       expect(first.body).toMatchObject({ id: a.body.id, status: 'retracted', retractedAt: expect.any(String) });
-      const after = await totals(slug);
+      const after = await t.totals(admin, slug);
       expect(after.online).toBe(4);
       expect(online(after.bySection, 'section')).toEqual({ DE: 4 });
       expect(online(after.byDeliveryPoint, 'deliveryPoint')).toEqual({ BERLIN: 4 });
       expect(online(after.byDay, 'day')).toEqual({ '2017-05-04': 4 });
 
-      const again = await retract(a.body.id).expect(200);
+      const again = await t.retract(admin, a.body.id).expect(200);
       expect(again.body).toMatchObject({ id: a.body.id, status: 'retracted', retractedAt: first.body.retractedAt });
-      expect(await totals(slug)).toMatchObject({ online: 4, bySection: [{ section: 'DE', online: 4, offline: 0 }] });
+      expect(await t.totals(admin, slug)).toMatchObject({ online: 4, bySection: [{ section: 'DE', online: 4, offline: 0 }] });
 
       // A retracted file is no longer "already uploaded": uploading it again makes a new batch that counts.
-      const reupload = await upload(slug, 'NL', fileA).expect(202);
+      const reupload = await t.upload(admin, slug, 'NL', fileA).expect(202);
       expect(reupload.body.id).not.toBe(a.body.id);
       expect(await t.waitForBatch(admin, reupload.body.id)).toMatchObject({ status: 'done', accepted: 3, duplicatesExisting: 1, counted: 2 });
-      const back = await totals(slug);
+      const back = await t.totals(admin, slug);
       expect(back.online).toBe(6);
       expect(online(back.bySection, 'section')).toEqual({ NL: 3, DE: 3 });
     });
@@ -146,16 +138,16 @@ describe('dedupe: every person counts once, where they signed first', () => {
     it('falls back to the next-earliest signature, and retracting a shadowed batch moves nobody', async () => {
       const slug = await t.newCampaign(admin);
       const kim = { first: 'Kim', last: 'Three', email: 'kim@example.org' };
-      const a = await ingest(slug, 'NL', [{ ...kim, signed: '2017-05-01T10:00:00Z' }]);
-      const b = await ingest(slug, 'DE', [{ ...kim, signed: '2017-05-03T10:00:00Z' }, ...people(1, 'b-only')]);
-      await ingest(slug, 'FR', [{ ...kim, signed: '2017-05-02T10:00:00Z' }]);
-      expect(online((await totals(slug)).bySection, 'section')).toEqual({ NL: 1, DE: 1 });
+      const a = await t.ingest(admin, slug, 'NL', [{ ...kim, signed: '2017-05-01T10:00:00Z' }]);
+      const b = await t.ingest(admin, slug, 'DE', [{ ...kim, signed: '2017-05-03T10:00:00Z' }, ...people(1, 'b-only')]);
+      await t.ingest(admin, slug, 'FR', [{ ...kim, signed: '2017-05-02T10:00:00Z' }]);
+      expect(online((await t.totals(admin, slug)).bySection, 'section')).toEqual({ NL: 1, DE: 1 });
 
-      await retract(b.id).expect(200);
-      expect(online((await totals(slug)).bySection, 'section')).toEqual({ NL: 1 });
+      await t.retract(admin, b.id).expect(200);
+      expect(online((await t.totals(admin, slug)).bySection, 'section')).toEqual({ NL: 1 });
 
-      await retract(a.id).expect(200);
-      const body = await totals(slug);
+      await t.retract(admin, a.id).expect(200);
+      const body = await t.totals(admin, slug);
       expect(online(body.bySection, 'section')).toEqual({ FR: 1 });
       expect(online(body.byDay, 'day')).toEqual({ '2017-05-02': 1 });
       expect(online(body.byDeliveryPoint, 'deliveryPoint')).toEqual({ PARIS: 1 });
@@ -163,12 +155,12 @@ describe('dedupe: every person counts once, where they signed first', () => {
 
     it('signers nobody else had stop counting', async () => {
       const slug = await t.newCampaign(admin);
-      await ingest(slug, 'NL', people(4, 'stays'));
-      const wrong = await ingest(slug, 'DE', people(5, 'wrong-file'));
-      expect((await totals(slug)).online).toBe(9);
+      await t.ingest(admin, slug, 'NL', people(4, 'stays'));
+      const wrong = await t.ingest(admin, slug, 'DE', people(5, 'wrong-file'));
+      expect((await t.totals(admin, slug)).online).toBe(9);
 
-      await retract(wrong.id).expect(200);
-      const body = await totals(slug);
+      await t.retract(admin, wrong.id).expect(200);
+      const body = await t.totals(admin, slug);
       expect(body.online).toBe(4);
       expect(online(body.bySection, 'section')).toEqual({ NL: 4 });
       expect(online(body.byCountry, 'country')).toEqual({ NL: 4 });
@@ -183,7 +175,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     const nlFile = csv([...people(1500, 'nl', '2017-05-02T10:00:00Z'), ...shared]);
     const deFile = csv([...shared.map((p) => ({ ...p, email: p.email!.toUpperCase() })), ...people(1500, 'de', '2017-05-03T10:00:00Z')]);
 
-    const [nlUpload, deUpload] = await Promise.all([upload(slug, 'NL', nlFile).expect(202), upload(slug, 'DE', deFile).expect(202)]);
+    const [nlUpload, deUpload] = await Promise.all([t.upload(admin, slug, 'NL', nlFile).expect(202), t.upload(admin, slug, 'DE', deFile).expect(202)]);
     const [nl, de] = await Promise.all([t.waitForBatch(admin, nlUpload.body.id), t.waitForBatch(admin, deUpload.body.id)]);
 
     for (const batch of [nl, de]) {
@@ -193,7 +185,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     expect(nl.counted + de.counted).toBe(3500);
     expect(nl.duplicatesExisting + de.duplicatesExisting).toBe(500);
 
-    const body = await totals(slug);
+    const body = await t.totals(admin, slug);
     expect(body.online).toBe(3500);
     const bySection = online(body.bySection, 'section');
     expect(bySection.NL + bySection.DE).toBe(3500);
@@ -207,7 +199,7 @@ describe('dedupe: every person counts once, where they signed first', () => {
     const slug = await t.newCampaign(admin, { defaultDeliveryPoint: 'GENEVA', deliveryPoints: [...base.deliveryPoints, geneva] });
     const who = (i: number, extra: Partial<SignerRow>): SignerRow => ({ first: 'P', last: `Routed${i}`, email: `routed${i}@example.org`, signed: '2017-05-01T10:00:00Z', ...extra });
 
-    await ingest(slug, 'NL', [
+    await t.ingest(admin, slug, 'NL', [
       who(1, { country: 'AU', region: 'NSW' }), // (AU, NSW) rule → SYDNEY
       who(2, { country: 'Australia', region: 'nsw ' }), // regions match case-insensitively → SYDNEY
       who(3, { country: 'AU', region: 'Victoria' }), // no rule for the region: AU rule → CANBERRA
@@ -216,10 +208,10 @@ describe('dedupe: every person counts once, where they signed first', () => {
       who(6, { country: 'BE' }), // no rule: NL's default → HAGUE
       who(7, {}), // section country NL, no rule: NL's default → HAGUE
     ]);
-    await ingest(slug, 'DE', [who(8, {}), who(9, { country: 'AT' })]); // DE's default → BERLIN
-    await ingest(slug, 'FR', [who(10, { country: 'IT' }), who(11, { country: 'FR', region: 'NSW' })]); // FR has no default: campaign's GENEVA; FR rule → PARIS
+    await t.ingest(admin, slug, 'DE', [who(8, {}), who(9, { country: 'AT' })]); // DE's default → BERLIN
+    await t.ingest(admin, slug, 'FR', [who(10, { country: 'IT' }), who(11, { country: 'FR', region: 'NSW' })]); // FR has no default: campaign's GENEVA; FR rule → PARIS
 
-    const body = await totals(slug);
+    const body = await t.totals(admin, slug);
     expect(online(body.byDeliveryPoint, 'deliveryPoint')).toEqual({ SYDNEY: 2, CANBERRA: 2, PARIS: 2, HAGUE: 2, BERLIN: 2, GENEVA: 1 });
     expect(body.online).toBe(11);
   });

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import { campaignDefinition, csv, people } from '../support/builders';
-import { TestApp } from '../support/test-app';
+import { people } from '../support/builders';
+import { auth, TestApp } from '../support/test-app';
 
 /**
  * Real section exports (docs/design.md "Ingest"): every format is counted exactly, with fixtures the tests write
@@ -11,17 +11,10 @@ describe('formats sections actually export', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
+    ({ t, admin } = await TestApp.startAsAdmin());
   });
   afterAll(() => t.close());
 
-  const upload = async (slug: string, section: string, file: Buffer, name: string, fields: Record<string, string> = {}) => {
-    let req = t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set('Authorization', `Bearer ${admin}`);
-    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-    const res = await req.attach('file', file, name).expect(202);
-    return t.waitForBatch(admin, res.body.id);
-  };
   const counters = (b: any) => ({ status: b.status, rows: b.rows, accepted: b.accepted, rejected: b.rejected, duplicatesInBatch: b.duplicatesInBatch, duplicatesExisting: b.duplicatesExisting, counted: b.counted });
 
   it('Dutch Excel CSV: semicolons, BOM, CRLF, Dutch headers', async () => {
@@ -33,14 +26,14 @@ describe('formats sections actually export', () => {
       'Piet;Jansen;PIET@example.nl;NL;;Amsterdam;2017-05-03', // same person again
       ';;nobody@example.nl;NL;;;2017-05-03', // no name
     ].join('\r\n');
-    const done = await upload(slug, 'NL', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text + '\r\n')]), 'export.csv');
+    const done = await t.uploadAndWait(admin, slug, 'NL', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text + '\r\n')]));
     expect(counters(done)).toEqual({ status: 'done', rows: 4, accepted: 3, rejected: 1, duplicatesInBatch: 1, duplicatesExisting: 0, counted: 2 });
   });
 
   it('francophone Canadian export in Windows-1252 with Prénom;Nom;Courriel', async () => {
     const slug = await t.newCampaign(admin);
     const text = 'Prénom;Nom;Courriel;Pays\nAndré;Bélanger;andre@example.ca;Canada\nHélène;Côté;helene@example.ca;CA\n';
-    const done = await upload(slug, 'FR', Buffer.from(text, 'latin1'), 'signataires.csv');
+    const done = await t.uploadAndWait(admin, slug, 'FR', Buffer.from(text, 'latin1'), { name: 'signataires.csv' });
     expect(counters(done)).toEqual({ status: 'done', rows: 2, accepted: 2, rejected: 0, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 2 });
     const [row] = await t.world.sql(`SELECT display_name, country FROM signatures WHERE batch_id = $1 ORDER BY row_number LIMIT 1`, [done.id]);
     expect(row).toEqual({ display_name: 'André Bélanger', country: 'CA' });
@@ -48,9 +41,9 @@ describe('formats sections actually export', () => {
 
   it('Taiwanese export with a single 姓名 column, and a duplicate of a person from another section', async () => {
     const slug = await t.newCampaign(admin);
-    await upload(slug, 'NL', Buffer.from(csv([{ first: 'Mei', last: 'Lin', email: 'mei.lin@gmail.com', signed: '2017-05-01T00:00:00Z' }])), 'nl.csv');
+    await t.uploadAndWait(admin, slug, 'NL', [{ first: 'Mei', last: 'Lin', email: 'mei.lin@gmail.com', signed: '2017-05-01T00:00:00Z' }], { name: 'nl.csv' });
     const text = '姓名,電子郵件,國家\n王小明,xiaoming@example.tw,台灣\n林美,meilin@googlemail.com,Taiwan\n';
-    const done = await upload(slug, 'DE', Buffer.from(text), 'tw.csv');
+    const done = await t.uploadAndWait(admin, slug, 'DE', text, { name: 'tw.csv' });
     expect(counters(done)).toEqual({ status: 'done', rows: 2, accepted: 2, rejected: 0, duplicatesInBatch: 0, duplicatesExisting: 1, counted: 1 });
   });
 
@@ -58,10 +51,10 @@ describe('formats sections actually export', () => {
     const slug = await t.newCampaign(admin);
     const tsv = 'Full name\tEmail\tCity\nЮлия Иванова\tyulia@example.ru\tМосква\nΓιώργος Παπαδόπουλος\tgiorgos@example.gr\tΑθήνα\n';
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
-    expect(counters(await upload(slug, 'DE', utf16, 'export.txt'))).toMatchObject({ status: 'done', rows: 2, accepted: 2, counted: 2 });
+    expect(counters(await t.uploadAndWait(admin, slug, 'DE', utf16, { name: 'export.txt' }))).toMatchObject({ status: 'done', rows: 2, accepted: 2, counted: 2 });
 
     const piped = 'Full name|Email|City\n"Ana ""Nina"" Souza"|ana@example.br|"São\nPaulo"\nفاطمة الزهراء|fatima@example.lb|بيروت\n';
-    const done = await upload(slug, 'DE', Buffer.from(piped), 'export.csv');
+    const done = await t.uploadAndWait(admin, slug, 'DE', piped);
     expect(counters(done)).toEqual({ status: 'done', rows: 2, accepted: 2, rejected: 0, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 2 });
     const [row] = await t.world.sql(`SELECT display_name, city FROM signatures WHERE batch_id = $1 AND row_number = 1`, [done.id]);
     expect(row).toEqual({ display_name: 'Ana "Nina" Souza', city: 'São Paulo' });
@@ -76,7 +69,7 @@ describe('formats sections actually export', () => {
     sheet.addRow(['Ömer', 'Yılmaz', '', 10117, 'Berlin', new Date(Date.UTC(2017, 4, 21))]);
     sheet.addRow(['Ömer', 'Yılmaz', '', 10117, 'berlin', new Date(Date.UTC(2017, 4, 22))]); // same person: no e-mail, same name+postcode
     workbook.addWorksheet('Notes').addRow(['ignore me', 'x@example.org']);
-    const done = await upload(slug, 'DE', Buffer.from(await workbook.xlsx.writeBuffer()), 'export.xlsx');
+    const done = await t.uploadAndWait(admin, slug, 'DE', Buffer.from(await workbook.xlsx.writeBuffer()), { name: 'export.xlsx' });
     expect(counters(done)).toEqual({ status: 'done', rows: 3, accepted: 3, rejected: 0, duplicatesInBatch: 1, duplicatesExisting: 0, counted: 2 });
     const [row] = await t.world.sql(`SELECT display_name, signed_at FROM signatures WHERE batch_id = $1 AND row_number = 1`, [done.id]);
     expect(row.display_name).toBe('Jürgen Müller');
@@ -87,21 +80,21 @@ describe('formats sections actually export', () => {
     const slug = await t.newCampaign(admin);
     const odd = (rows: string[]) => Buffer.from(['Wie,Waar,Contact,Wanneer', ...rows].join('\n'));
     const fields = { mapping: JSON.stringify({ full_name: 'Wie', city: 'Waar', email: 'Contact', signed_at: 'Wanneer' }), dateFormat: 'DD/MM/YYYY', savePreset: 'true' };
-    const first = await upload(slug, 'NL', odd(['Sanne Bakker,Leiden,sanne@example.nl,31/05/2017']), 'a.csv', fields);
+    const first = await t.uploadAndWait(admin, slug, 'NL', odd(['Sanne Bakker,Leiden,sanne@example.nl,31/05/2017']), { name: 'a.csv', fields });
     expect(counters(first)).toMatchObject({ status: 'done', accepted: 1, counted: 1 });
 
-    const preset = await t.http.get(`/api/campaigns/${slug}/sections/NL/preset`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const preset = await t.http.get(`/api/campaigns/${slug}/sections/NL/preset`).set(auth(admin)).expect(200);
     expect(preset.body).toEqual({ section: 'NL', mapping: JSON.parse(fields.mapping), dateFormat: 'DD/MM/YYYY' });
 
-    const second = await upload(slug, 'NL', odd(['Sanne Bakker,Leiden,sanne@example.nl,30/05/2017', 'Tim Visser,Delft,tim@example.nl,01/06/2017']), 'b.csv');
+    const second = await t.uploadAndWait(admin, slug, 'NL', odd(['Sanne Bakker,Leiden,sanne@example.nl,30/05/2017', 'Tim Visser,Delft,tim@example.nl,01/06/2017']), { name: 'b.csv' });
     expect(counters(second)).toEqual({ status: 'done', rows: 2, accepted: 2, rejected: 0, duplicatesInBatch: 0, duplicatesExisting: 1, counted: 1 });
   });
 
   it('explains every duplicate: which batch and row it matched', async () => {
     const slug = await t.newCampaign(admin);
-    const first = await upload(slug, 'NL', Buffer.from(csv(people(3, 'dup'))), 'nl.csv');
-    const second = await upload(slug, 'DE', Buffer.from(csv([...people(1, 'dup', '2017-05-20T00:00:00Z'), ...people(2, 'other'), people(2, 'other')[1]])), 'de.csv');
-    const report = await t.http.get(`/api/batches/${second.id}/duplicates.csv`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const first = await t.uploadAndWait(admin, slug, 'NL', people(3, 'dup'), { name: 'nl.csv' });
+    const second = await t.uploadAndWait(admin, slug, 'DE', [...people(1, 'dup', '2017-05-20T00:00:00Z'), ...people(2, 'other'), people(2, 'other')[1]], { name: 'de.csv' });
+    const report = await t.http.get(`/api/batches/${second.id}/duplicates.csv`).set(auth(admin)).expect(200);
     expect(report.text.trim().split('\n')).toEqual([
       'row,duplicate of,matched batch,matched section,matched row',
       `1,a signature in another batch,${first.id},NL,1`,
@@ -116,16 +109,11 @@ describe('files that cannot be counted', () => {
   const slug = 'bad-files';
 
   beforeAll(async () => {
-    t = await TestApp.start({ config: { maxUploadBytes: 4096 } });
-    admin = await t.token('admin');
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition({ slug })).expect(200);
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug, config: { maxUploadBytes: 4096 } }));
   });
   afterAll(() => t.close());
-
-  const post = (file: Buffer, name: string) =>
-    t.http.post(`/api/campaigns/${slug}/sections/NL/batches`).set('Authorization', `Bearer ${admin}`).attach('file', file, name);
   const failWith = async (file: Buffer, name: string, message: RegExp) => {
-    const res = await post(file, name).expect(202);
+    const res = await t.upload(admin, slug, 'NL', file, { name }).expect(202);
     const batch = await t.waitForBatch(admin, res.body.id);
     expect(batch).toMatchObject({ status: 'failed', counted: 0 });
     expect(batch.error).toMatch(message);
@@ -142,23 +130,20 @@ describe('files that cannot be counted', () => {
   });
 
   it('refuses a file over the size limit with 413', async () => {
-    const res = await post(Buffer.from('Full name,Email\n' + 'Anna,anna@example.org\n'.repeat(400)), 'big.csv').expect(413);
+    const res = await t.upload(admin, slug, 'NL', 'Full name,Email\n' + 'Anna,anna@example.org\n'.repeat(400), { name: 'big.csv' }).expect(413);
     expect(res.body).toMatchObject({ statusCode: 413, error: 'file_too_large', message: expect.stringContaining('Split the export') });
   });
 
   it('refuses a malformed mapping with 400 naming the valid fields', async () => {
-    const res = await t.http
-      .post(`/api/campaigns/${slug}/sections/NL/batches`)
-      .set('Authorization', `Bearer ${admin}`)
-      .field('mapping', JSON.stringify({ mail: 'E-mail' }))
-      .attach('file', Buffer.from('E-mail\nx@example.org\n'), 'm.csv')
+    const res = await t
+      .upload(admin, slug, 'NL', 'E-mail\nx@example.org\n', { name: 'm.csv', fields: { mapping: JSON.stringify({ mail: 'E-mail' }) } })
       .expect(400);
     expect(res.body.message).toContain('unknown field(s) mail');
   });
 
   it('counts nothing from any of the failed batches', async () => {
     await t.waitForIdle();
-    const totals = await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const totals = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(admin)).expect(200);
     expect(totals.body.online).toBe(0);
   });
 });
@@ -169,19 +154,13 @@ describe('preview (dry run)', () => {
   const slug = 'preview';
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition({ slug })).expect(200);
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug }));
   });
   afterAll(() => t.close());
 
   it('reports encoding, delimiter, mapping, the first rows as stored and rejections by reason, and counts nothing', async () => {
     const text = 'Prénom;Nom;Courriel;Pays;Date\nAndré;Bélanger;andre@example.ca;Canada;2017-05-01\n;;x@example.ca;CA;2017-05-01\nLéa;Roy;lea@;CA;2017-05-02\n';
-    const res = await t.http
-      .post(`/api/campaigns/${slug}/sections/FR/batches?dryRun=true`)
-      .set('Authorization', `Bearer ${admin}`)
-      .attach('file', Buffer.from(text, 'latin1'), 'export.csv')
-      .expect(200);
+    const res = await t.upload(admin, slug, 'FR', Buffer.from(text, 'latin1'), { dryRun: true }).expect(200);
     expect(res.body).toMatchObject({
       format: 'csv',
       encoding: 'windows-1252',
@@ -203,11 +182,7 @@ describe('preview (dry run)', () => {
   });
 
   it('answers 422 with the message when the file cannot be read', async () => {
-    const res = await t.http
-      .post(`/api/campaigns/${slug}/sections/FR/batches?dryRun=true`)
-      .set('Authorization', `Bearer ${admin}`)
-      .attach('file', Buffer.from('a,b\n1,2\n'), 'x.csv')
-      .expect(422);
+    const res = await t.upload(admin, slug, 'FR', 'a,b\n1,2\n', { name: 'x.csv', dryRun: true }).expect(422);
     expect(res.body).toMatchObject({ error: 'unreadable_file', message: expect.stringContaining('Columns found: "a", "b"') });
   });
 });

@@ -1,5 +1,5 @@
-import { campaignDefinition, csv, people } from '../support/builders';
-import { TestApp } from '../support/test-app';
+import { csv, people } from '../support/builders';
+import { auth, TestApp } from '../support/test-app';
 
 describe('ingest pipeline: upload → done → totals', () => {
   let t: TestApp;
@@ -7,15 +7,11 @@ describe('ingest pipeline: upload → done → totals', () => {
   const slug = 'test-campaign';
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition()).expect(200);
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug }));
   });
   afterAll(() => t.close());
 
-  const upload = (section: string, body: string, token = admin, name = 'export.csv') =>
-    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set('Authorization', `Bearer ${token}`).attach('file', Buffer.from(body), name);
-  const totals = async () => (await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
+  const totals = async () => (await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(admin)).expect(200)).body;
 
   it('counts an uploaded file, and the same file again creates no second batch and counts nothing', async () => {
     const file = csv([
@@ -23,14 +19,14 @@ describe('ingest pipeline: upload → done → totals', () => {
       { first: 'Anna', last: 'Again', email: ' ANNA0@Example.org ', signed: '2017-05-02T10:00:00Z' }, // duplicate of anna0 in the same file
       { first: '', last: '', email: 'noname@example.org' }, // rejected: no name
     ]);
-    const first = await upload('NL', file).expect(202);
+    const first = await t.upload(admin, slug, 'NL', file).expect(202);
     expect(first.body).toMatchObject({ status: 'queued', section: 'NL', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     const done = await t.waitForBatch(admin, first.body.id);
     expect(done).toMatchObject({ status: 'done', progress: 1, rows: 7, accepted: 6, rejected: 1, duplicatesInBatch: 1, duplicatesExisting: 0, counted: 5 });
     expect(done.rejectionsByReason).toEqual({ missing_name: 1 });
 
-    const again = await upload('NL', file, admin, 'renamed.csv').expect(200);
+    const again = await t.upload(admin, slug, 'NL', file, { name: 'renamed.csv' }).expect(200);
     expect(again.body.id).toBe(first.body.id);
     await t.waitForIdle();
     expect((await totals()).online).toBe(5);
@@ -38,9 +34,9 @@ describe('ingest pipeline: upload → done → totals', () => {
 
   it('lists rejected rows with their reason and without the e-mail address', async () => {
     const file = csv([...people(2, 'rej'), { first: 'Bad', last: 'Mail', email: 'not-an-email', city: 'Utrecht' }, { first: 'No', last: 'Where', country: 'Atlantis', email: 'x@example.org' }]);
-    const { body } = await upload('NL', file).expect(202);
+    const { body } = await t.upload(admin, slug, 'NL', file).expect(202);
     await t.waitForBatch(admin, body.id);
-    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set(auth(admin)).expect(200);
     expect(report.headers['content-type']).toContain('text/csv');
     const lines = report.text.trim().split('\n');
     expect(lines[0]).toBe('row,reason,explanation,First name,Last name,Country,City,Signed at');
@@ -52,7 +48,7 @@ describe('ingest pipeline: upload → done → totals', () => {
 
   it('fails a file whose columns cannot be mapped, names the columns and shows the mapping to send, and counts nothing', async () => {
     const before = await totals();
-    const { body } = await upload('DE', 'Spalte A,Spalte B\nfoo,bar\n').expect(202);
+    const { body } = await t.upload(admin, slug, 'DE', 'Spalte A,Spalte B\nfoo,bar\n').expect(202);
     const failed = await t.waitForBatch(admin, body.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toContain('"Spalte A", "Spalte B"');
@@ -61,11 +57,8 @@ describe('ingest pipeline: upload → done → totals', () => {
     expect((await totals()).total).toBe(before.total);
 
     // The same file with a mapping is a new attempt, not "already uploaded".
-    const mapped = await t.http
-      .post(`/api/campaigns/${slug}/sections/DE/batches`)
-      .set('Authorization', `Bearer ${admin}`)
-      .field('mapping', JSON.stringify({ full_name: 'Spalte A', city: 'Spalte B' }))
-      .attach('file', Buffer.from('Spalte A,Spalte B\nfoo,bar\n'), 'export.csv')
+    const mapped = await t
+      .upload(admin, slug, 'DE', 'Spalte A,Spalte B\nfoo,bar\n', { fields: { mapping: JSON.stringify({ full_name: 'Spalte A', city: 'Spalte B' }) } })
       .expect(202);
     expect((await t.waitForBatch(admin, mapped.body.id)).counted).toBe(1);
   });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApi } from '../../src/bootstrap';
 import { PublishedTotalsRepository } from '../../src/modules/totals/published-totals.repository';
 import { people } from '../support/builders';
-import { sleep, TestApp } from '../support/test-app';
+import { auth, sleep, TestApp } from '../support/test-app';
 
 /**
  * The public counter and an admin's totals are answered from each API process's memory under load (docs/design.md
@@ -18,13 +18,12 @@ describe('published totals held in memory', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    ({ t, admin } = await TestApp.startAsAdmin());
     // A second API (without workers) on the same database and Redis, as in a deployment with several processes:
     // it has its own Redis connections and subscription. (TypeORM warns that a default data source is registered
     // twice in this process; each app uses its own.)
     other = await createApi(t.world.config, { workers: false });
     await other.listen(0, '127.0.0.1');
-    admin = await t.token('admin');
     redis = new Redis(t.world.config.redisUrl);
   });
   afterAll(async () => {
@@ -53,7 +52,7 @@ describe('published totals held in memory', () => {
     let last: unknown;
     while (Date.now() < deadline) {
       const req = request(app.getHttpServer()).get(path);
-      last = (await (token ? req.set('Authorization', `Bearer ${token}`) : req).expect(200)).body.total;
+      last = (await (token ? req.set(auth(token)) : req).expect(200)).body.total;
       if (last === total) return;
       await sleep(50);
     }
@@ -82,7 +81,7 @@ describe('published totals held in memory', () => {
     }
     await t.ingest(admin, slug, 'DE', people(3, 'second'));
     for (const app of apis()) await totalBecomes(app, slug, 5, admin);
-    const body = (await request(other.getHttpServer()).get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
+    const body = (await request(other.getHttpServer()).get(`/api/campaigns/${slug}/totals`).set(auth(admin)).expect(200)).body;
     expect(body.bySection).toEqual([
       { section: 'DE', online: 3, offline: 0 },
       { section: 'NL', online: 2, offline: 0 },
@@ -100,9 +99,9 @@ describe('published totals held in memory', () => {
 
     for (let i = 0; i < 2; i++) {
       // The second time, each user is known from the first.
-      const mine = await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${coordinator}`).expect(200);
+      const mine = await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(coordinator)).expect(200);
       expect(mine.body).toMatchObject({ section: 'NL', total: 2, bySection: [{ section: 'NL', online: 2, offline: 0 }] });
-      await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${activist}`).expect(403);
+      await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(activist)).expect(403);
       await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', 'Bearer hnd_not-a-token').expect(401);
       await t.http.get(`/api/campaigns/${slug}/totals`).expect(401);
     }

@@ -2,8 +2,8 @@ import { request as httpRequest, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DedupeService } from '../../src/modules/dedupe/dedupe.service';
-import { csv, people, SignerRow } from '../support/builders';
-import { sleep, TestApp } from '../support/test-app';
+import { people, SignerRow } from '../support/builders';
+import { auth, sleep, TestApp } from '../support/test-app';
 
 /** Totals as the campaign lead and coordinators see them (docs/design.md "Totals", invariant 3). */
 describe('totals: tallies, shares, breakdowns, reconciliation and live updates', () => {
@@ -11,35 +11,25 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
   let admin: string;
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    admin = await t.token('admin');
+    ({ t, admin } = await TestApp.startAsAdmin());
   });
   afterAll(() => t.close());
 
-  const auth = (token = admin) => ({ Authorization: `Bearer ${token}` });
-
-  const upload = (slug: string, section: string, rows: SignerRow[]) =>
-    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).attach('file', Buffer.from(csv(rows)), 'export.csv');
-  const ingest = (slug: string, section: string, rows: SignerRow[]) => t.ingest(admin, slug, section, rows);
-  const tally = (slug: string, section: string, body: object) =>
-    t.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth()).send({ kind: 'tally', ...body });
-  const retract = (id: string) => t.http.post(`/api/batches/${id}/retract`).set(auth()).expect(200);
-  const totals = (slug: string, token = admin) => t.totals(token, slug);
   const shares = (items: Record<string, any>[], key: string) => Object.fromEntries(items.map((i) => [i[key], { online: i.online, offline: i.offline }]));
   const sum = (items: { online: number }[]) => items.reduce((n, i) => n + i.online, 0);
 
   describe('tallies of paper signatures', () => {
     it('add to the total and to offline only, and show in the section and delivery point breakdowns', async () => {
       const slug = await t.newCampaign(admin);
-      await ingest(slug, 'NL', people(3, 'online'));
+      await t.ingest(admin, slug, 'NL', people(3, 'online'));
 
-      const created = await tally(slug, 'NL', { count: 120, country: 'NL', note: 'Pride march, Amsterdam' }).expect(202);
+      const created = await t.tally(admin, slug, 'NL', { count: 120, country: 'NL', note: 'Pride march, Amsterdam' }).expect(202);
       expect(created.body).toMatchObject({ kind: 'tally', section: 'NL', tally: { count: 120, country: 'NL', deliveryPoint: 'HAGUE' } });
       expect(await t.waitForBatch(admin, created.body.id)).toMatchObject({ status: 'done' });
       // A tally for a country with its own routing rule goes to that rule's delivery point.
-      await tally(slug, 'DE', { count: 30, country: 'France', note: 'stand in Strasbourg' }).expect(202);
+      await t.tally(admin, slug, 'DE', { count: 30, country: 'France', note: 'stand in Strasbourg' }).expect(202);
 
-      const body = await totals(slug);
+      const body = await t.totals(admin, slug);
       expect(body).toMatchObject({ total: 153, online: 3, offline: 150 });
       expect(shares(body.bySection, 'section')).toEqual({ NL: { online: 3, offline: 120 }, DE: { online: 0, offline: 30 } });
       expect(shares(body.byDeliveryPoint, 'deliveryPoint')).toEqual({ HAGUE: { online: 3, offline: 120 }, PARIS: { online: 0, offline: 30 } });
@@ -49,20 +39,20 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
     it('with an unknown country is refused with a message naming it', async () => {
       const slug = await t.newCampaign(admin);
-      const refused = await tally(slug, 'NL', { count: 10, country: 'Atlantis', note: 'x' }).expect(400);
+      const refused = await t.tally(admin, slug, 'NL', { count: 10, country: 'Atlantis', note: 'x' }).expect(400);
       expect(refused.body).toMatchObject({ statusCode: 400, error: 'invalid_tally', message: expect.stringContaining('Atlantis') });
-      expect(await totals(slug)).toMatchObject({ total: 0, offline: 0 });
+      expect(await t.totals(admin, slug)).toMatchObject({ total: 0, offline: 0 });
     });
 
     it('stop counting when retracted', async () => {
       const slug = await t.newCampaign(admin);
-      await ingest(slug, 'NL', people(2, 'online'));
-      const keep = await tally(slug, 'NL', { count: 40, country: 'NL', note: 'market' }).expect(202);
-      const wrong = await tally(slug, 'NL', { count: 400, country: 'NL', note: 'typo: was 40' }).expect(202);
-      expect(await totals(slug)).toMatchObject({ total: 442, offline: 440 });
+      await t.ingest(admin, slug, 'NL', people(2, 'online'));
+      const keep = await t.tally(admin, slug, 'NL', { count: 40, country: 'NL', note: 'market' }).expect(202);
+      const wrong = await t.tally(admin, slug, 'NL', { count: 400, country: 'NL', note: 'typo: was 40' }).expect(202);
+      expect(await t.totals(admin, slug)).toMatchObject({ total: 442, offline: 440 });
 
-      expect((await retract(wrong.body.id)).body).toMatchObject({ status: 'retracted' });
-      const body = await totals(slug);
+      expect((await t.retract(admin, wrong.body.id).expect(200)).body).toMatchObject({ status: 'retracted' });
+      const body = await t.totals(admin, slug);
       expect(body).toMatchObject({ total: 42, online: 2, offline: 40 });
       expect(shares(body.bySection, 'section')).toEqual({ NL: { online: 2, offline: 40 } });
       expect(await t.waitForBatch(admin, keep.body.id)).toMatchObject({ status: 'done' });
@@ -71,38 +61,38 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
   it("a coordinator sees only their own section's share", async () => {
     const slug = await t.newCampaign(admin);
-    await ingest(slug, 'NL', people(4, 'nl'));
-    await ingest(slug, 'DE', people(6, 'de'));
-    await tally(slug, 'DE', { count: 50, country: 'DE', note: 'paper' }).expect(202);
+    await t.ingest(admin, slug, 'NL', people(4, 'nl'));
+    await t.ingest(admin, slug, 'DE', people(6, 'de'));
+    await t.tally(admin, slug, 'DE', { count: 50, country: 'DE', note: 'paper' }).expect(202);
     const coordinator = await t.token('coordinator', 'NL');
 
-    const mine = await totals(slug, coordinator);
+    const mine = await t.totals(coordinator, slug);
     expect(mine).toMatchObject({ section: 'NL', online: 4, offline: 0, total: 4 });
     expect(mine.bySection).toEqual([{ section: 'NL', online: 4, offline: 0 }]);
     expect(mine.byDeliveryPoint).toEqual([{ deliveryPoint: 'HAGUE', online: 4, offline: 0 }]);
     expect(JSON.stringify(mine)).not.toContain('"DE"');
-    expect(await totals(slug)).toMatchObject({ online: 10, offline: 50, total: 60 });
+    expect(await t.totals(admin, slug)).toMatchObject({ online: 10, offline: 50, total: 60 });
   });
 
   it('every breakdown sums to the online total after a mixed day, and totals.csv agrees', async () => {
     const slug = await t.newCampaign(admin);
     const spread = (n: number, prefix: string, extra: Partial<SignerRow>) =>
       people(n, prefix, '2017-05-01T20:00:00Z').map((p, i) => ({ ...p, signed: new Date(Date.parse('2017-05-01T20:00:00Z') + i * 7 * 3600_000).toISOString(), ...extra }));
-    await ingest(slug, 'NL', [...spread(10, 'nl', {}), ...spread(4, 'au', { country: 'AU', region: 'NSW' }), ...spread(3, 'shared', { country: 'FR' })]);
-    await ingest(slug, 'DE', [...spread(8, 'de', {}), ...spread(3, 'shared', { country: 'FR' }), ...spread(2, 'at', { country: 'AT' })]);
-    const wrong = await ingest(slug, 'FR', spread(5, 'fr', {}));
-    await ingest(slug, 'FR', spread(6, 'fr-ok', { city: 'Lyon' }));
-    await retract(wrong.id);
-    await tally(slug, 'FR', { count: 25, country: 'FR', note: 'paper' }).expect(202);
+    await t.ingest(admin, slug, 'NL', [...spread(10, 'nl', {}), ...spread(4, 'au', { country: 'AU', region: 'NSW' }), ...spread(3, 'shared', { country: 'FR' })]);
+    await t.ingest(admin, slug, 'DE', [...spread(8, 'de', {}), ...spread(3, 'shared', { country: 'FR' }), ...spread(2, 'at', { country: 'AT' })]);
+    const wrong = await t.ingest(admin, slug, 'FR', spread(5, 'fr', {}));
+    await t.ingest(admin, slug, 'FR', spread(6, 'fr-ok', { city: 'Lyon' }));
+    await t.retract(admin, wrong.id).expect(200);
+    await t.tally(admin, slug, 'FR', { count: 25, country: 'FR', note: 'paper' }).expect(202);
 
-    const body = await totals(slug);
+    const body = await t.totals(admin, slug);
     expect(body.online).toBe(10 + 4 + 3 + 8 + 2 + 6);
     expect(body.offline).toBe(25);
     expect(body.total).toBe(body.online + body.offline);
     for (const breakdown of [body.bySection, body.byCountry, body.byDeliveryPoint, body.byDay]) expect(sum(breakdown)).toBe(body.online);
     expect(body.byDay.length).toBeGreaterThan(1);
 
-    const file = await t.http.get(`/api/campaigns/${slug}/totals.csv`).set(auth()).expect(200);
+    const file = await t.http.get(`/api/campaigns/${slug}/totals.csv`).set(auth(admin)).expect(200);
     expect(file.headers['content-type']).toContain('text/csv');
     const rows: string[][] = parseCsv(file.text);
     expect(rows[0]).toEqual(['breakdown', 'key', 'online', 'offline']);
@@ -113,9 +103,9 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
 
   it('reconciliation finds drifted counters and repairs them', async () => {
     const slug = await t.newCampaign(admin);
-    await ingest(slug, 'NL', people(5, 'nl'));
-    await ingest(slug, 'DE', people(3, 'de'));
-    const exact = await totals(slug);
+    await t.ingest(admin, slug, 'NL', people(5, 'nl'));
+    await t.ingest(admin, slug, 'DE', people(3, 'de'));
+    const exact = await t.totals(admin, slug);
     const [{ id: campaignId }] = await t.world.sql('SELECT id FROM campaigns WHERE slug = $1', [slug]);
 
     await t.world.sql(
@@ -125,28 +115,28 @@ describe('totals: tallies, shares, breakdowns, reconciliation and live updates',
     );
     // The coordinator's share is computed from the counters, so the drift is visible there.
     const coordinator = await t.token('coordinator', 'NL');
-    expect((await totals(slug, coordinator)).online).toBeGreaterThan(5);
+    expect((await t.totals(coordinator, slug)).online).toBeGreaterThan(5);
 
     const result = await t.app.get(DedupeService).reconcile(campaignId);
     expect(result.mismatched).toBeGreaterThan(0);
-    const repaired = await totals(slug);
+    const repaired = await t.totals(admin, slug);
     expect(repaired).toMatchObject({ online: 8, total: 8 });
     expect(repaired.bySection).toEqual(exact.bySection);
     expect(repaired.byDay).toEqual(exact.byDay);
-    expect((await totals(slug, coordinator)).online).toBe(5);
+    expect((await t.totals(coordinator, slug)).online).toBe(5);
 
     expect(await t.app.get(DedupeService).reconcile(campaignId)).toMatchObject({ mismatched: 0 });
   });
 
   it('the live dashboard receives the totals, and new totals within 2 s of a batch finishing', async () => {
     const slug = await t.newCampaign(admin);
-    await ingest(slug, 'NL', people(2, 'before'));
+    await t.ingest(admin, slug, 'NL', people(2, 'before'));
     const stream = await openEventStream(t, `/api/campaigns/${slug}/events`, admin);
     try {
       const first = await stream.next((e) => e.event === 'totals');
       expect(first.data).toMatchObject({ campaign: slug, online: 2, total: 2 });
 
-      const { body } = await upload(slug, 'DE', people(3, 'live')).expect(202);
+      const { body } = await t.upload(admin, slug, 'DE', people(3, 'live')).expect(202);
       await t.waitForBatch(admin, body.id);
       const doneAt = Date.now();
       const update = await stream.next((e) => e.event === 'totals' && e.data.total === 5, 5000);

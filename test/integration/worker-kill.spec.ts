@@ -1,5 +1,4 @@
-import { campaignDefinition } from '../support/builders';
-import { sleep, TestApp } from '../support/test-app';
+import { auth, sleep, TestApp } from '../support/test-app';
 import { exited, WorkerProcesses } from '../support/worker-processes';
 
 /** Invariant 1: a crash or kill at any moment loses no accepted row and counts none twice. */
@@ -10,26 +9,20 @@ describe('worker killed mid-batch', () => {
   let workers: WorkerProcesses;
 
   beforeAll(async () => {
-    t = await TestApp.start({ workers: false, config: { queueLockMs: 2000 } });
+    ({ t, admin } = await TestApp.startAsAdmin({ campaign: slug, workers: false, config: { queueLockMs: 2000 } }));
     workers = new WorkerProcesses(t.world.env);
-    admin = await t.token('admin');
-    await t.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${admin}`).send(campaignDefinition()).expect(200);
   });
   afterAll(async () => {
     await workers?.stopAll();
     await t?.close();
   });
 
-  const batch = async (id: string) => (await t.http.get(`/api/batches/${id}`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
+  const batch = async (id: string) => (await t.http.get(`/api/batches/${id}`).set(auth(admin)).expect(200)).body;
 
   it('a worker killed (SIGKILL) in the middle of a batch and restarted finishes the batch with exact counts', async () => {
     const file = bigExport();
     const victim = workers.start();
-    const { body } = await t.http
-      .post(`/api/campaigns/${slug}/sections/NL/batches`)
-      .set('Authorization', `Bearer ${admin}`)
-      .attach('file', file.bytes, 'big-export.csv')
-      .expect(202);
+    const { body } = await t.upload(admin, slug, 'NL', file.bytes, { name: 'big-export.csv' }).expect(202);
 
     // Wait until the worker is well into the batch, then kill it without warning.
     const deadline = Date.now() + 60_000;
@@ -61,11 +54,11 @@ describe('worker killed mid-batch', () => {
     });
 
     await t.waitForIdle(30_000);
-    const totals = (await t.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
+    const totals = (await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(admin)).expect(200)).body;
     expect(totals).toMatchObject({ online: file.unique, total: file.unique, bySection: [{ section: 'NL', online: file.unique, offline: 0 }] });
     const [{ signatures }] = await t.world.sql('SELECT count(*)::int AS signatures FROM signatures WHERE batch_id = $1', [body.id]);
     expect(signatures).toBe(file.accepted);
-    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const report = await t.http.get(`/api/batches/${body.id}/rejections.csv`).set(auth(admin)).expect(200);
     const reported = report.text.trim().split('\n').slice(1);
     expect(reported).toHaveLength(file.rows - file.accepted);
     expect(new Set(reported.map((line) => line.split(',')[0])).size).toBe(reported.length);

@@ -52,6 +52,8 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     maxUploadBytes: 200 * 1024 * 1024,
     logLevel: 'warn',
     publicUrl: 'http://127.0.0.1',
+    sourceRetentionDays: 0,
+    reportRetentionDays: 30,
     sessionIdleMinutes: 120,
     sessionMaxHours: 12,
     ...overrides,
@@ -89,6 +91,27 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
   };
 }
 
+/** The header that signs a supertest request in with an API token: `t.http.get(path).set(auth(token))`. */
+export function auth(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` };
+}
+
+export interface StartOptions {
+  /** Run the pipeline workers in the API process (default); false when a test starts worker processes itself. */
+  workers?: boolean;
+  config?: Partial<AppConfig>;
+}
+
+/** What an upload sends beside the file. */
+export interface UploadOptions {
+  /** The file's name (default `export.csv`). */
+  name?: string;
+  /** Form fields sent before the file: `mapping`, `dateFormat`, `savePreset`, `note`. */
+  fields?: Record<string, string>;
+  /** Preview the file (`?dryRun=true`) instead of creating a batch. */
+  dryRun?: boolean;
+}
+
 /** The API (with or without in-process workers) on an ephemeral port, plus helpers a test needs. */
 export class TestApp {
   private campaigns = 0;
@@ -98,22 +121,54 @@ export class TestApp {
     readonly app: INestApplication,
   ) {}
 
-  static async start(options: { workers?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
+  static async start(options: StartOptions = {}): Promise<TestApp> {
     const world = await createWorld(options.config);
     const app = await createApi(world.config, { workers: options.workers ?? true });
     await app.listen(0, '127.0.0.1');
     return new TestApp(world, app);
   }
 
+  /**
+   * How most test files begin: a started app, an admin's token and, when `campaign` is given, that campaign
+   * imported from the builder under that slug.
+   */
+  static async startAsAdmin(options: StartOptions & { campaign?: string } = {}): Promise<{ t: TestApp; admin: string }> {
+    const t = await TestApp.start(options);
+    const admin = await t.token('admin');
+    if (options.campaign) await t.newCampaign(admin, { slug: options.campaign });
+    return { t, admin };
+  }
+
   get http() {
     return request(this.app.getHttpServer());
   }
 
-  /** Imports a fresh campaign (from the builder) and returns its slug, so a test's totals start at zero. */
+  /**
+   * Imports a campaign (from the builder) and returns its slug. Without a slug in `overrides` it is a fresh one, so
+   * a test's totals start at zero.
+   */
   async newCampaign(token: string, overrides: Partial<CampaignDefinition> = {}): Promise<string> {
-    const slug = `campaign-${++this.campaigns}`;
-    await this.http.put(`/api/campaigns/${slug}`).set('Authorization', `Bearer ${token}`).send(campaignDefinition({ ...overrides, slug })).expect(200);
+    const slug = overrides.slug ?? `campaign-${++this.campaigns}`;
+    await this.http.put(`/api/campaigns/${slug}`).set(auth(token)).send(campaignDefinition({ ...overrides, slug })).expect(200);
     return slug;
+  }
+
+  /**
+   * Sends a file to a section as a multipart upload: bytes, text, or rows written as a CSV export. Returns the
+   * request, so the test states the status it expects (`202` a new batch, `200` the same file or a preview).
+   */
+  upload(token: string, slug: string, section: string, file: Buffer | string | SignerRow[], options: UploadOptions = {}): request.Test {
+    const path = `/api/campaigns/${slug}/sections/${section}/batches${options.dryRun ? '?dryRun=true' : ''}`;
+    let req = this.http.post(path).set(auth(token));
+    for (const [field, value] of Object.entries(options.fields ?? {})) req = req.field(field, value);
+    const bytes = Buffer.isBuffer(file) ? file : Buffer.from(typeof file === 'string' ? file : csv(file));
+    return req.attach('file', bytes, options.name ?? 'export.csv');
+  }
+
+  /** Uploads a file (as `upload`), expects a new batch and returns the batch once it is done or failed. */
+  async uploadAndWait(token: string, slug: string, section: string, file: Buffer | string | SignerRow[], options: UploadOptions = {}): Promise<any> {
+    const { body } = await this.upload(token, slug, section, file, options).expect(202);
+    return this.waitForBatch(token, body.id);
   }
 
   /** Creates a user directly (as the CLI does) and returns its token. */
@@ -137,22 +192,27 @@ export class TestApp {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** Records a paper tally for a section (`body`: count, country, note). Returns the request. */
+  tally(token: string, slug: string, section: string, body: object): request.Test {
+    return this.http.post(`/api/campaigns/${slug}/sections/${section}/batches`).set(auth(token)).send({ kind: 'tally', ...body });
+  }
+
+  /** Asks to retract a batch. Returns the request. */
+  retract(token: string, id: string): request.Test {
+    return this.http.post(`/api/batches/${id}/retract`).set(auth(token));
+  }
+
   /** Uploads `rows` as a CSV export of `section` and waits until the batch is counted; fails the test otherwise. */
   async ingest(token: string, slug: string, section: string, rows: SignerRow[]): Promise<any> {
-    const { body } = await this.http
-      .post(`/api/campaigns/${slug}/sections/${section}/batches`)
-      .set('Authorization', `Bearer ${token}`)
-      .attach('file', Buffer.from(csv(rows)), 'export.csv')
-      .expect(202);
-    const batch = await this.waitForBatch(token, body.id);
-    if (batch.status !== 'done') throw new Error(`batch ${body.id} ended ${batch.status}: ${batch.error}`);
+    const batch = await this.uploadAndWait(token, slug, section, rows);
+    if (batch.status !== 'done') throw new Error(`batch ${batch.id} ended ${batch.status}: ${batch.error}`);
     return batch;
   }
 
   /** The campaign's totals once every queue is idle (so every change so far is published). */
   async totals(token: string, slug: string): Promise<any> {
     await this.waitForIdle();
-    return (await this.http.get(`/api/campaigns/${slug}/totals`).set('Authorization', `Bearer ${token}`).expect(200)).body;
+    return (await this.http.get(`/api/campaigns/${slug}/totals`).set(auth(token)).expect(200)).body;
   }
 
   /** Polls a batch until it reaches one of the given statuses. */
@@ -160,7 +220,7 @@ export class TestApp {
     const deadline = Date.now() + timeoutMs;
     let last: any;
     while (Date.now() < deadline) {
-      last = (await this.http.get(`/api/batches/${id}`).set('Authorization', `Bearer ${token}`)).body;
+      last = (await this.http.get(`/api/batches/${id}`).set(auth(token))).body;
       if (statuses.includes(last.status)) return last;
       await sleep(100);
     }
