@@ -52,8 +52,6 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     maxUploadBytes: 200 * 1024 * 1024,
     logLevel: 'warn',
     publicUrl: 'http://127.0.0.1',
-    sourceRetentionDays: 0,
-    reportRetentionDays: 30,
     sessionIdleMinutes: 120,
     sessionMaxHours: 12,
     ...overrides,
