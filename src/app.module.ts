@@ -14,6 +14,8 @@ import { IngestModule } from './modules/ingest/ingest.module';
 import { PacksModule } from './modules/packs/packs.module';
 import { TotalsModule } from './modules/totals/totals.module';
 import { WebModule } from './modules/web/web.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { QueueDashboardModule } from './observability/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { WorkersModule } from './workers.module';
@@ -37,6 +39,7 @@ export class AppModule {
           exclude: [
             { path: 'health/live', method: RequestMethod.GET },
             { path: 'health/ready', method: RequestMethod.GET },
+            { path: 'metrics', method: RequestMethod.GET }, // scraped every few seconds
             { path: 'public/campaigns/:slug/counter', method: RequestMethod.GET },
           ],
           pinoHttp: {
@@ -58,6 +61,9 @@ export class AppModule {
         PacksModule,
         HealthModule,
         WebModule,
+        ObservabilityModule,
+        // After WebModule: the queue dashboard's sign-in check needs the session middleware to have run.
+        QueueDashboardModule,
         ...(options.workers ? [WorkersModule] : []),
       ],
     };

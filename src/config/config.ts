@@ -30,6 +30,8 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   /** ...and this long after sign-in, however active. */
   sessionMaxHours: number;
+  /** Where a worker-only process serves its Prometheus metrics (on 127.0.0.1); absent or 0: not served. */
+  metricsPort?: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: '',
     sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', 120, 1),
     sessionMaxHours: integer('SESSION_MAX_HOURS', 12, 1),
+    metricsPort: integer('METRICS_PORT', 0, 0),
   };
   config.publicUrl = (env.PUBLIC_URL?.trim() || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(config.publicUrl)) problems.push(`PUBLIC_URL must start with http:// or https:// (got "${config.publicUrl}")`);

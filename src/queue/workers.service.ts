@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { Job as BullJob, WaitingChildrenError, Worker } from 'bullmq';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { JOB_OBSERVER, JobObserver } from './job-observer';
 import { JobQueue } from './job-queue';
 import { assertOneHandlerPerJob, isJobName, JOB_QUEUES, JobName, JobPayloads, QUEUE_NAMES, QueueName } from './jobs';
 import { ChildJob, JobContext, Processor, PROCESSORS } from './processor';
@@ -20,6 +22,8 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PROCESSORS) private readonly processors: Processor[],
     private readonly jobs: JobQueue,
+    /** Metrics (src/observability); absent in a process that keeps none. */
+    @Optional() @Inject(JOB_OBSERVER) private readonly observer?: JobObserver,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,7 +45,7 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
       queue,
       (job, token) => {
         const context = this.context(job, token);
-        return processorOf(context.name).handle(context);
+        return this.observed(queue, context.name, () => processorOf(context.name).handle(context));
       },
       {
         connection: redisConnectionOptions(this.config.redisUrl),
@@ -63,6 +67,25 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
     });
     worker.on('error', (error) => this.logger.error({ queue, error: error.message }, 'worker error'));
     return worker;
+  }
+
+  /** The queues whose worker in this process is not running (closed or never started), for the readiness check. */
+  stopped(): QueueName[] {
+    return this.workers.filter((w) => !w.isRunning()).map((w) => w.name as QueueName);
+  }
+
+  /** Runs a handler and tells the observer how long it took and how it ended; a parked job has not ended. */
+  private async observed(queue: QueueName, name: JobName, handle: () => Promise<unknown>): Promise<unknown> {
+    const started = performance.now();
+    const run = () => ({ queue, name, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await handle();
+      this.observer?.completed(run(), result);
+      return result;
+    } catch (error) {
+      if (!(error instanceof WaitingChildrenError)) this.observer?.failed(run());
+      throw error;
+    }
   }
 
   /**

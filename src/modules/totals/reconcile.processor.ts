@@ -4,6 +4,11 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { DedupeService } from '../dedupe/dedupe.service';
 import { TotalsService } from './totals.service';
 
+export interface ReconcileResult {
+  /** Counter cells whose stored value differed from the recount and were set right. */
+  repaired: number;
+}
+
 /**
  * The scheduled (and on-demand) full recount of every campaign's counters; a campaign whose counters had to be
  * repaired gets its totals published again. It sits with the totals because it uses both stages below them.
@@ -19,12 +24,16 @@ export class ReconcileProcessor implements Processor<'reconcile'> {
     private readonly totals: TotalsService,
   ) {}
 
-  async handle(job: JobContext<'reconcile'>): Promise<void> {
+  /** Returns how many counter cells the recount repaired (the drift), kept as the job's result for metrics. */
+  async handle(job: JobContext<'reconcile'>): Promise<ReconcileResult> {
     const ids = job.data.campaignId ? [job.data.campaignId] : (await this.campaigns.list()).map((c) => c.id);
+    let repaired = 0;
     for (const id of ids) {
       const { mismatched } = await this.dedupe.reconcile(id);
+      repaired += mismatched;
       if (mismatched > 0) await this.totals.refresh(id);
     }
+    return { repaired };
   }
 
   /** No batch depends on a recount; the next scheduled one tries again. */

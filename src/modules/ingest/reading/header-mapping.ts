@@ -1,6 +1,13 @@
 // Maps the header row of a section's export onto Handin's canonical fields.
 // Sections export from whatever CRM they use, in their own language, so matching is by
-// alias after a normalisation that ignores case, accents, spacing and punctuation.
+// alias after a normalisation that ignores case, accents, spacing and punctuation. The column names of the
+// platforms sections export from are in platforms.ts. A header no alias spells out is then read word by word
+// (matchByWords): platforms prefix their fields ("can2_country", "Mailing City") and forms ask questions
+// ("What is your email address?").
+import { headerWords, normaliseHeader } from './header-text';
+import { PLATFORM_FORMATS } from './platforms';
+
+export { normaliseHeader } from './header-text';
 
 export const CANONICAL_FIELDS = [
   'first_name',
@@ -16,19 +23,6 @@ export const CANONICAL_FIELDS = [
   'external_id',
 ] as const;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
-
-export function normaliseHeader(h: string): string {
-  return (
-    h
-      .replace(/^\uFEFF/, '')
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      // Turkish dotless ı has no decomposition; without this "SOYADI" would not match "Soyadı".
-      .replace(/ı/g, 'i')
-      .replace(/[^\p{L}\p{N}]/gu, '')
-  );
-}
 
 // Ambiguous words, and the choice made for each:
 // - French "nom" is the family name (forms pair it with "prénom"), so it is last_name.
@@ -70,6 +64,7 @@ export const HEADER_ALIASES: Record<CanonicalField, string[]> = {
     'vollständiger name', 'vor- und nachname',
     'nombre completo', 'nombre y apellido', 'nombre y apellidos', 'nombres y apellidos',
     'nome completo',
+    'first and last name',
     'ad soyad', 'adı soyadı', 'ad soyadı', 'isim soyisim',
     '姓名', '全名',
   ],
@@ -144,13 +139,70 @@ export const HEADER_ALIASES: Record<CanonicalField, string[]> = {
   external_id: ['id', 'external id', 'supporter id', 'contact id', 'record id', 'signature id'],
 };
 
-// First definition wins; test/unit/header-mapping.spec.ts guarantees there is only one.
+// First definition wins; test/unit/header-mapping.spec.ts and platform-header-mapping.spec.ts guarantee
+// there is only one.
 const FIELD_BY_ALIAS = new Map<string, CanonicalField>();
+const addAlias = (alias: string, field: CanonicalField): void => {
+  const key = normaliseHeader(alias);
+  if (!FIELD_BY_ALIAS.has(key)) FIELD_BY_ALIAS.set(key, field);
+};
 for (const field of CANONICAL_FIELDS) {
-  for (const alias of HEADER_ALIASES[field]) {
-    const key = normaliseHeader(alias);
-    if (!FIELD_BY_ALIAS.has(key)) FIELD_BY_ALIAS.set(key, field);
+  for (const alias of HEADER_ALIASES[field]) addAlias(alias, field);
+}
+for (const platform of PLATFORM_FORMATS) {
+  for (const [field, aliases] of Object.entries(platform.columns) as [CanonicalField, string[]][]) {
+    for (const alias of aliases) addAlias(alias, field);
   }
+}
+
+// Words around a field name in a form's question ("What is your e-mail address?", "In which city do you
+// live?", "Votre code postal"), stripped from both ends before matching.
+const QUESTION_WORDS = new Set([
+  'what', 'whats', 's', 'is', 'are', 'your', 'you', 'and', 'please', 'enter', 'type', 'give', 'us', 'tell', 'which', 'in',
+  'do', 'does', 'live', 'from', 'the', 'a', 'of', 'here', 'now', 'currently', 'required', 'optional',
+  'wat', 'je', 'jouw', 'uw', 'welk', 'welke', 'woon', 'waar', 'verplicht',
+  'quel', 'quelle', 'est', 'votre', 'ton', 'ta',
+  'wie', 'ist', 'ihr', 'ihre', 'dein', 'deine', 'ihren', 'deinen', 'welchem', 'welcher', 'welche', 'wohnen', 'wohnst', 'sie', 'du',
+  'cual', 'es', 'tu', 'su',
+  // Not Portuguese "é"/"o": as words they would eat the "e" of "e-mail".
+  'qual', 'seu', 'sua',
+]);
+// A header with one of these words is about something other than the signer's own field: "Date of birth",
+// "Referrer email", "Email opt-in", "Last activity date", "Campaign date", "Other country". Read word by word it
+// would match, so it is left to aliases and explicit mappings.
+const NOT_THE_SIGNER = new Set([
+  'birth', 'birthday', 'born', 'dob', 'modified', 'updated', 'changed', 'activity', 'login', 'visit', 'deleted', 'unsubscribed',
+  'unsubscribe', 'bounced', 'opened', 'clicked', 'ip', 'opt', 'optin', 'optout', 'subscription', 'subscribed',
+  'status', 'organisation', 'organization', 'company', 'employer', 'campaign', 'page', 'event', 'petition',
+  'form', 'group', 'list', 'tag', 'tags', 'source', 'target', 'referrer', 'referer', 'referred', 'friend',
+  'recruiter', 'other', 'alternate', 'secondary', 'previous', 'old', 'former', 'billing', 'shipping',
+  'language', 'currency', 'amount', 'donation', 'payment', 'gift', 'start', 'end', 'due', 'expiry', 'sort',
+]);
+// Word by word, a known field name after an unknown prefix is read only for these fields. Names, ids and
+// consent are too often someone else's ("Campaign name", "Page ID", "Marketing consent"): those need the
+// whole header (question words aside) to be an alias.
+const PREFIXABLE = new Set<CanonicalField>(['email', 'country', 'region', 'postcode', 'city', 'signed_at']);
+
+/**
+ * The field a header names when no alias spells it out: its words without question words, or their longest
+ * tail that is an alias ("xyz_email", "Home city", "What is your email address?"). A suffix after the field
+ * ("npe01__HomeEmail__c") is not read: platforms.ts lists such names.
+ */
+export function matchByWords(header: string): CanonicalField | undefined {
+  let words = headerWords(header);
+  if (words.some((word) => NOT_THE_SIGNER.has(word))) return undefined;
+  while (words.length > 0 && QUESTION_WORDS.has(words[0])) words = words.slice(1);
+  while (words.length > 0 && QUESTION_WORDS.has(words[words.length - 1])) words = words.slice(0, -1);
+  for (let start = 0; start < words.length; start++) {
+    const field = FIELD_BY_ALIAS.get(words.slice(start).join(''));
+    if (field !== undefined && (start === 0 || PREFIXABLE.has(field))) return field;
+  }
+  return undefined;
+}
+
+/** The field a header is an alias of, exactly (after normalisation); word-by-word matches are not included. */
+export function aliasField(header: string): CanonicalField | undefined {
+  return FIELD_BY_ALIAS.get(normaliseHeader(header));
 }
 
 // A bare "Name"/"Naam" next to a first-name column is the surname: German "Vorname | Name",
@@ -201,17 +253,24 @@ export function mapHeaders(
     claimed.add(index);
   }
 
-  const unknownHeaders: string[] = [];
+  // Aliases first, then the remaining headers word by word, so that an exact "Email" beats "Supporter Email".
+  const unmatched: number[] = [];
   normalised.forEach((key, index) => {
     if (claimed.has(index)) return;
     const field = FIELD_BY_ALIAS.get(key);
+    if (field === undefined) unmatched.push(index);
+    else if (!explicitFields.has(field) && columns[field] === undefined) columns[field] = index;
+  });
+  const unknownHeaders: string[] = [];
+  for (const index of unmatched) {
+    const field = matchByWords(headers[index]);
     if (field === undefined) {
       // Spreadsheets often carry trailing empty header cells; they are not worth reporting.
       if (headers[index].trim() !== '') unknownHeaders.push(headers[index]);
-      return;
+      continue;
     }
     if (!explicitFields.has(field) && columns[field] === undefined) columns[field] = index;
-  });
+  }
 
   resolveAmbiguousNames(columns, normalised, explicitFields);
   return { columns, unknownHeaders, missingExplicit };
