@@ -3,16 +3,28 @@ import { DateTime } from 'luxon';
 /**
  * Coordinators describe their export's dates the way spreadsheets do (`DD/MM/YYYY HH:mm`); luxon spells the
  * same tokens differently, so the few that differ are translated. ISO 8601 is always accepted as well.
+ * Beyond the tokens in the README: `A` is AM/PM (with `hh`/`h` for the 12-hour clock), `Z`/`ZZ`/`ZZZ` an
+ * offset (+2, +02:00, +0200), `z` a zone name (GMT, UTC), and text in brackets is literal: Google Forms'
+ * `2017/05/01 10:00:00 AM GMT+2` is `YYYY/MM/DD hh:mm:ss A [GMT]Z`.
  */
 const TOKEN_TRANSLATIONS: [RegExp, string][] = [
   [/YYYY/g, 'yyyy'],
   [/YY/g, 'yy'],
   [/DD/g, 'dd'],
   [/(?<![dD])D(?![dD])/g, 'd'],
+  [/(?<![A-Za-z])A(?![A-Za-z])/g, 'a'],
 ];
 
 export function toLuxonFormat(format: string): string {
-  return TOKEN_TRANSLATIONS.reduce((f, [pattern, token]) => f.replace(pattern, token), format);
+  // Bracketed text is kept as it is and quoted for luxon; only the parts between are translated.
+  return format
+    .split(/(\[[^\]]*\])/)
+    .map((part) =>
+      part.startsWith('[') && part.endsWith(']')
+        ? `'${part.slice(1, -1).replace(/'/g, "''")}'`
+        : TOKEN_TRANSLATIONS.reduce((f, [pattern, token]) => f.replace(pattern, token), part),
+    )
+    .join('');
 }
 
 /** Returns null when the value cannot be read; times without an offset are read in the campaign's zone. */
