@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { InvalidInputError, NotFoundError } from '../../common/errors';
+import { DomainError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { Clock } from '../../common/clock';
 import { JobQueue } from '../../queue/job-queue';
 import { FileStore } from '../../storage/file-store';
@@ -15,6 +15,8 @@ import { batchView, BatchView, parseTallyBody, readingOptions } from './batch.dt
 import { batchFiles } from './batch-files';
 import { BatchesRepository } from './batches.repository';
 import { resolveCountry } from '../../domain/country';
+import { unansweredQuestion } from './reading/detection';
+import { readingOfFile } from './reading/file-sample';
 import { ReceivedUpload } from './upload.receiver';
 
 @Injectable()
@@ -43,10 +45,17 @@ export class BatchesService {
     const { campaign, section } = await this.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
-      // `savePreset=true` makes this upload's mapping and date format the section's preset.
-      const { mapping, dateFormat } = readingOptions(upload.fields, section);
+      // What the upload does not say is detected from the file's first rows, as the preview does; a question
+      // (dates that read two ways, two country columns) refuses the upload rather than guess.
+      const sent = readingOptions(upload.fields, section);
+      const reading = await readingOfFile(this.files.path(upload.tempKey), sent);
+      const question = unansweredQuestion(reading);
+      if (question) throw new DomainError(422, 'reading_question', question);
+      const { mapping, dateFormat } = reading;
+      // `savePreset=true` makes this upload's mapping and date format (the detected one when none was sent) the
+      // section's preset; a country column found by its values is not, as the next export may not have it.
       if (upload.fields.savePreset === 'true') {
-        await this.campaignsRepository.savePreset(section.id, { presetMapping: mapping, presetDateFormat: dateFormat });
+        await this.campaignsRepository.savePreset(section.id, { presetMapping: sent.mapping, presetDateFormat: dateFormat });
       }
 
       const existing = await this.batches.findActiveByFile(section.id, upload.sha256);

@@ -11,6 +11,8 @@ import { Section } from '../campaigns/section.entity';
 import { readingOptions } from './batch.dto';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { CountryTally } from './reading/country-tally';
+import { readingOfFile } from './reading/file-sample';
 import { openRecords, readFailure } from './reading/file-reader';
 import { ParseFailure } from './reading/parse-failure';
 import { ParseService } from './parse.service';
@@ -93,19 +95,22 @@ export class PreviewService {
   }
 
   private async read(campaign: Campaign, section: Section, upload: ReceivedUpload) {
-    const { mapping, dateFormat } = readingOptions(upload.fields, section);
-    const source = await openRecords(this.files.path(upload.tempKey));
+    const path = this.files.path(upload.tempKey);
+    // The same detection as the upload (BatchesService.uploadFile), so the preview predicts the batch.
+    const reading = await readingOfFile(path, readingOptions(upload.fields, section));
+    const source = await openRecords(path);
     const rejections = stringify();
     rejections.pipe(discard());
+    const countries = new CountryTally(reading.country?.column ?? null, section.country);
     const rows = new RowStream({
       batchId: 'preview',
       campaignId: campaign.id,
-      explicitMapping: mapping,
+      explicitMapping: reading.mapping,
       rejections,
       sampleSize: SAMPLE_ROWS,
-      rules: await this.parse.rowRules(campaign, section, dateFormat, this.clock.now()),
+      rules: await this.parse.rowRules(campaign, section, reading.dateFormat, this.clock.now()),
     });
-    await pipeline(source.records, rows, discard());
+    await pipeline(source.records, countries, rows, discard());
     return {
       fileName: upload.originalName,
       sha256: upload.sha256,
@@ -114,9 +119,19 @@ export class PreviewService {
       delimiter: source.delimiter === '\t' ? 'tab' : source.delimiter,
       headers: rows.headers,
       mapping: rows.mapping,
-      dateFormat,
+      dateFormat: reading.dateFormat,
       ...rows.counts,
       sample: rows.sample,
+      /** The platform the export looks like ("Engaging Networks"), or null. */
+      platform: reading.platform,
+      /** True when dateFormat was read from the file's dates rather than sent or saved. */
+      dateFormatDetected: reading.dateFormatDetected,
+      /** Set when the dates read two ways: the upload needs one of these formats. */
+      dateQuestion: reading.dateQuestion,
+      /** The column read as the country (null: every row counts for the section's country) and rows per country; null while asked. */
+      countries: reading.countryQuestion ? null : { column: reading.country?.column ?? null, counts: countries.counts },
+      /** Set when two columns could be the country: the upload needs a mapping that names one. */
+      countryQuestion: reading.countryQuestion,
     };
   }
 
