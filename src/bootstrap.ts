@@ -1,8 +1,10 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { RefuseControlCharactersPipe } from './common/control-characters';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
@@ -40,11 +42,18 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(new RefuseControlCharactersPipe());
   app.useBodyParser('json', { limit: '5mb' }); // campaign.json of a large campaign
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' }); // the web app's forms
   // Behind a TLS-terminating proxy (PUBLIC_URL https), trust it for the client's address and protocol.
   if (config.publicUrl.startsWith('https://')) app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  // Pages, reports, packs and lists carry names: no browser or proxy may keep a copy. A response that may be
+  // cached says so itself (the public counter, the hashed assets), replacing this header.
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   useWebViews(app, process.env.NODE_ENV === 'production');
   app.enableShutdownHooks();
   // The public counter and an admin's totals, polled under load, are answered from memory ahead of Express and Nest.

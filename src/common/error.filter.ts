@@ -49,6 +49,19 @@ export class ErrorFilter implements ExceptionFilter {
           : exception.message;
       return { statusCode: status, error: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), message };
     }
+    const parserError = bodyParserError(exception);
+    if (parserError) return parserError;
     return { statusCode: 500, error: 'internal_error', message: 'Something went wrong on our side; it has been logged. Try again in a minute.' };
   }
+}
+
+/** The errors Express's body parsers raise before a route runs (Nest itself turns invalid JSON into a 400). */
+function bodyParserError(exception: unknown): ErrorBody | null {
+  const type = (exception as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') {
+    const limit = (exception as { limit?: number }).limit;
+    return { statusCode: 413, error: 'body_too_large', message: `The request body is larger than ${limit ? Math.round(limit / 1024 / 1024) || 1 : 'the limit of'} MB. Send less at once.` };
+  }
+  if (typeof type === 'string' && type.startsWith('encoding.')) return { statusCode: 415, error: 'unsupported_encoding', message: 'Send the request body as UTF-8.' };
+  return null;
 }

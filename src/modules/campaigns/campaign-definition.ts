@@ -23,23 +23,34 @@ const isTimezone = (tz: string) => {
 // Host countries that print on US Letter; every other host country uses A4.
 export const LETTER_COUNTRIES = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'VE', 'GT', 'DO', 'CR', 'PA', 'SV', 'NI', 'HN', 'PR', 'BZ']);
 
+/**
+ * How large a campaign document may be. A real campaign has some 40 sections and a few dozen embassies; the
+ * limits are far above that and keep one import one quick transaction (a document with 100,000 sections used to
+ * run for minutes and then fail inside the database driver).
+ */
+export const CAMPAIGN_LIMITS = { petitions: 100, sections: 1000, deliveryPoints: 1000, routingRules: 5000, text: 2000, petitionBody: 100_000 };
+
+/** A line of text a person wrote: a title, a name, an address. */
+const text = z.string().min(1).max(CAMPAIGN_LIMITS.text, `must be at most ${CAMPAIGN_LIMITS.text} characters`);
+
 const deliveryPoint = z.object({
   code,
   kind: z.enum(DELIVERY_POINT_KINDS),
   hostCountry: countryCode,
-  city: z.string().min(1),
-  address: z.string().min(1),
-  addressee: z.string().min(1),
+  city: text,
+  address: text,
+  addressee: text,
   handInAt: instant.optional(),
   language: z.string().min(2).default('en'),
   paperSize: z.enum(['A4', 'Letter']).optional(),
 });
 
+
 export const campaignDefinitionSchema = z
   .object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and "-", e.g. "chechnya-2017"'),
-    title: z.string().min(1),
-    targetGovernment: z.string().min(1),
+    title: text,
+    targetGovernment: text,
     targetCountry: countryCode.optional(),
     goal: z.number().int().nonnegative(),
     opensAt: instant.optional(),
@@ -49,13 +60,26 @@ export const campaignDefinitionSchema = z
     defaultDeliveryPoint: code,
     withheldCountries: z.array(countryCode).optional(),
     petitions: z
-      .array(z.object({ code, language: z.string().min(2), title: z.string().min(1), addressees: z.array(z.string().min(1)).default([]), body: z.string().min(1) }))
-      .min(1),
+      .array(
+        z.object({
+          code,
+          language: z.string().min(2),
+          title: text,
+          addressees: z.array(text).max(100).default([]),
+          body: z.string().min(1).max(CAMPAIGN_LIMITS.petitionBody, `must be at most ${CAMPAIGN_LIMITS.petitionBody} characters`),
+        }),
+      )
+      .min(1)
+      .max(CAMPAIGN_LIMITS.petitions, `may list at most ${CAMPAIGN_LIMITS.petitions} petitions`),
     sections: z
-      .array(z.object({ code, name: z.string().min(1), country: countryCode, petition: code, defaultDeliveryPoint: code.optional() }))
-      .min(1),
-    deliveryPoints: z.array(deliveryPoint).min(1),
-    routing: z.array(z.object({ country: countryCode, region: z.string().trim().min(1).optional(), deliveryPoint: code })).default([]),
+      .array(z.object({ code, name: text, country: countryCode, petition: code, defaultDeliveryPoint: code.optional() }))
+      .min(1)
+      .max(CAMPAIGN_LIMITS.sections, `may list at most ${CAMPAIGN_LIMITS.sections} sections`),
+    deliveryPoints: z.array(deliveryPoint).min(1).max(CAMPAIGN_LIMITS.deliveryPoints, `may list at most ${CAMPAIGN_LIMITS.deliveryPoints} delivery points`),
+    routing: z
+      .array(z.object({ country: countryCode, region: z.string().trim().min(1).max(CAMPAIGN_LIMITS.text).optional(), deliveryPoint: code }))
+      .max(CAMPAIGN_LIMITS.routingRules, `may list at most ${CAMPAIGN_LIMITS.routingRules} routing rules`)
+      .default([]),
   })
   .superRefine((doc, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { refuseControlCharacters } from '../../common/control-characters';
 import { InvalidInputError, PayloadTooLargeError } from '../../common/errors';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -30,6 +32,11 @@ export class UploadReceiver {
     private readonly files: FileStore,
   ) {}
 
+  /**
+   * Every way an upload can end is handled here, because one unhandled stream error would take the whole API
+   * process down: a form cut off mid-file (busboy's "Unexpected end of form"), a client that closes the
+   * connection, a file over the size limit. Whatever happens, a partial file does not stay in the store.
+   */
   receive(request: IncomingMessage): Promise<ReceivedUpload> {
     const limit = this.config.maxUploadBytes;
     return new Promise((resolve, reject) => {
@@ -41,18 +48,49 @@ export class UploadReceiver {
       }
       const fields: Record<string, string> = {};
       let saving: Promise<Omit<ReceivedUpload, 'fields'>> | null = null;
+      let file: Readable | null = null;
+      let settled = false;
 
-      parser.on('field', (name, value) => (fields[name] = value));
+      /** Stops reading, drops what was written so far (even a file complete before the form broke), refuses. */
+      const abandon = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        request.unpipe(parser);
+        parser.destroy();
+        file?.destroy(error);
+        saving?.then((saved) => this.files.remove(saved.tempKey), () => undefined);
+        reject(error);
+      };
+      const cutOff = () => abandon(new InvalidInputError('bad_upload', 'The upload was cut off or is not valid multipart/form-data. Try again.'));
+
+      parser.on('field', (name, value) => {
+        try {
+          refuseControlCharacters({ [name]: value }, 'The field');
+          fields[name] = value;
+        } catch (error) {
+          abandon(error as Error);
+        }
+      });
       parser.on('file', (name, stream, info) => {
-        if (name !== 'file') {
+        // A part busboy had already buffered may arrive after the upload was abandoned: it is not saved.
+        if (name !== 'file' || saving || settled) {
           stream.resume();
           return;
         }
+        file = stream;
+        // Listened to at once: the pipeline in save() is attached only after the store has opened the file.
+        stream.on('error', () => undefined);
         saving = this.save(stream, info.filename, limit);
         saving.catch(() => undefined); // observed below; avoid an unhandled rejection while busboy finishes
       });
-      parser.on('error', () => reject(new InvalidInputError('bad_upload', 'The upload was cut off or is not valid multipart/form-data. Try again.')));
+      parser.on('error', cutOff);
+      // A client that goes away mid-upload: the request closes before busboy has seen the end of the form.
+      request.on('close', () => {
+        if (!request.complete) cutOff();
+      });
       parser.on('close', async () => {
+        if (settled) return;
+        settled = true;
         if (!saving) return reject(new InvalidInputError('missing_file', 'No file received: send the export in a multipart field named "file".'));
         try {
           resolve({ ...(await saving), fields });
@@ -76,6 +114,9 @@ export class UploadReceiver {
     try {
       [, stored] = await Promise.all([pipeline(stream, file), written]);
     } catch (error) {
+      // The file is opened asynchronously: removing it before its stream has closed could let the open
+      // create it again afterwards, leaving a partial file behind.
+      await written.catch(() => undefined);
       await this.files.remove(tempKey);
       throw error;
     }

@@ -8,6 +8,15 @@ const NOT_A_WORKBOOK =
   'This file is a zip archive but not an Excel workbook: it is not a CSV or XLSX export. Export the signatures as CSV or XLSX and upload that file.';
 const EMPTY_FIRST_SHEET =
   'The first sheet of the workbook is empty. Put the signatures on the first sheet, with the column names in the first row, and upload the workbook again.';
+/**
+ * A workbook is a zip of XML files; a crafted one (a "zip bomb") unpacks a megabyte into gigabytes of one cell
+ * or of empty rows, which exceljs would write to temporary files and read for many minutes. The sizes the zip's
+ * central directory declares are checked before anything is unpacked: an export of a million signatures unpacks
+ * to a few hundred megabytes, and XML compresses about ten to one, rarely past thirty.
+ */
+export const XLSX_LIMITS = { uncompressedBytes: 768 * 1024 * 1024, ratio: 100, minBytesForRatio: 16 * 1024 * 1024 };
+const TOO_LARGE_WORKBOOK =
+  'This workbook unpacks to far more data than a list of signatures can hold, so it was not read. Save the sheet as CSV and upload that file, or split it into smaller workbooks.';
 const UNREADABLE_WORKBOOK =
   'The workbook could not be read: it looks damaged or incomplete. Open it in Excel or LibreOffice, save it again as .xlsx (or export it as CSV) and upload the new file.';
 
@@ -183,6 +192,7 @@ const PADDING_NAME = Buffer.from('handin-padding');
 const PADDING_CHUNK = Buffer.alloc(64 * 1024);
 const PADDING_CHUNKS = 16; // 1 MiB: well over what unzipper's entry streams buffer without a reader
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
 
 interface WorkbookInput {
   stream: Readable;
@@ -239,11 +249,28 @@ async function zipLayout(path: string): Promise<ZipLayout> {
       if (tail.readUInt32LE(at) !== END_OF_CENTRAL_DIRECTORY) continue;
       const offset = tail.readUInt32LE(at + 16);
       if (offset === 0xffffffff) return { size, entriesEnd: undefined }; // zip64: the offset is elsewhere
-      if (offset <= tailStart + at) return { size, entriesEnd: offset };
+      if (offset > tailStart + at) continue;
+      const directory = Buffer.alloc(Math.min(tail.readUInt32LE(at + 12), tailStart + at - offset));
+      await handle.read(directory, 0, directory.length, offset);
+      refuseZipBomb(directory);
+      return { size, entriesEnd: offset };
     }
     throw new ParseFailure(UNREADABLE_WORKBOOK);
   } finally {
     await handle.close();
+  }
+}
+
+/** Refuses a workbook whose entries, as its central directory declares them, would unpack too far. */
+function refuseZipBomb(directory: Buffer): void {
+  let total = 0;
+  for (let at = 0; at + 46 <= directory.length && directory.readUInt32LE(at) === CENTRAL_DIRECTORY_ENTRY; ) {
+    const compressed = directory.readUInt32LE(at + 20);
+    const uncompressed = directory.readUInt32LE(at + 24);
+    total += uncompressed;
+    const bomb = uncompressed >= XLSX_LIMITS.minBytesForRatio && uncompressed > XLSX_LIMITS.ratio * Math.max(compressed, 1);
+    if (bomb || total > XLSX_LIMITS.uncompressedBytes) throw new ParseFailure(TOO_LARGE_WORKBOOK);
+    at += 46 + directory.readUInt16LE(at + 28) + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
   }
 }
 
