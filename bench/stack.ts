@@ -86,6 +86,7 @@ async function prepare(options: BenchOptions, stackOptions: StackOptions): Promi
     WORKERS_IN_API: 'false',
     // The hourly recount must not land inside a timed window.
     RECONCILE_EVERY_MS: '0',
+    FILE_SWEEP_EVERY_MS: '0',
     ...(stackOptions.workerConcurrency ? { WORKER_CONCURRENCY: String(stackOptions.workerConcurrency) } : {}),
   };
   await run(process.execPath, [dist(options, 'database/migrate.js')], env);

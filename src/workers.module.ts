@@ -4,6 +4,7 @@ import { DedupeModule } from './modules/dedupe/dedupe.module';
 import { DedupeProcessor } from './modules/dedupe/dedupe.processor';
 import { ReconcileProcessor } from './modules/totals/reconcile.processor';
 import { IngestModule } from './modules/ingest/ingest.module';
+import { FileRetentionProcessor } from './modules/ingest/file-retention.processor';
 import { ParseProcessor } from './modules/ingest/parse.processor';
 import { PacksModule } from './modules/packs/packs.module';
 import { PacksProcessor } from './modules/packs/packs.processor';
@@ -13,7 +14,7 @@ import { Processor, PROCESSORS } from './queue/processor';
 import { WorkersService } from './queue/workers.service';
 
 /** Every job's processor; WorkersService refuses to start unless each job name has exactly one. */
-export const PIPELINE_PROCESSORS = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor, PacksProcessor];
+export const PIPELINE_PROCESSORS = [ParseProcessor, DedupeProcessor, AggregateProcessor, ReconcileProcessor, FileRetentionProcessor, PacksProcessor];
 
 /** The pipeline's workers; imported by the API process (unless WORKERS_IN_API=false) and by the worker process. */
 @Module({

@@ -23,6 +23,12 @@ export interface AppConfig {
   /** How often the scheduled reconciliation recounts totals. 0 disables the schedule. */
   reconcileEveryMs: number;
   maxUploadBytes: number;
+  /** Days an ended batch's uploaded file is kept (0: deleted as soon as the batch is counted, failed or retracted). */
+  sourceRetentionDays: number;
+  /** Days an ended batch's rejection report is kept. */
+  reportRetentionDays: number;
+  /** How often the file retention sweep runs besides when a batch ends. 0 disables the schedule. */
+  fileSweepEveryMs: number;
   logLevel: string;
   /** Where people reach the web app (links printed by the CLI); https here makes the session cookie Secure. */
   publicUrl: string;
@@ -95,6 +101,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     parseChunkBytes: integer('PARSE_CHUNK_BYTES', 2 * 1024 * 1024, 1024),
     reconcileEveryMs: integer('RECONCILE_EVERY_MS', 60 * 60 * 1000, 0),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1),
+    sourceRetentionDays: integer('SOURCE_RETENTION_DAYS', 0, 0),
+    reportRetentionDays: integer('REPORT_RETENTION_DAYS', 30, 0),
+    fileSweepEveryMs: integer('FILE_SWEEP_EVERY_MS', 60 * 60 * 1000, 0),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     publicUrl: '',
     sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', 120, 1),

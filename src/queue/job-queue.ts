@@ -107,6 +107,18 @@ export class JobQueue {
     await this.queueNamed(JOB_QUEUES[name]).add(name, data, jobOptions({ ...options, jobId: jobId(name, ...keys) }));
   }
 
+  /**
+   * A file retention sweep a little later (after the transaction that ended a batch has committed). One per
+   * reason: a batch ending twice (a retried stage) still sweeps once.
+   */
+  async sweepFilesSoon(reason: string): Promise<void> {
+    await this.add('file-retention', { reason }, [reason], { attempts: 3, delay: 2000, removeOnComplete: true });
+  }
+
+  async scheduleFileSweep(everyMs: number): Promise<void> {
+    await this.maintenance.upsertJobScheduler('file-retention-every', { every: everyMs }, { name: 'file-retention', data: { reason: 'schedule' }, opts: jobOptions({ attempts: 1 }) });
+  }
+
   async scheduleReconcile(everyMs: number): Promise<void> {
     await this.maintenance.upsertJobScheduler('reconcile-every', { every: everyMs }, { name: 'reconcile', data: {}, opts: jobOptions({ attempts: 1 }) });
   }

@@ -17,6 +17,8 @@ export interface JobPayloads {
   aggregate: { campaignId: number; batchId?: string };
   /** Full recount of the incrementally maintained counters, repaired when they differ. */
   reconcile: { campaignId?: number };
+  /** Deletes the files of ended batches whose retention has passed, and temporary files a crash left behind. */
+  'file-retention': { reason: string };
   /** Renders one delivery point's hand-in pack (PDF volumes and signatures.csv). */
   pack: { packId: string };
 }
@@ -63,6 +65,7 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   dedupe: 'dedupe',
   aggregate: 'aggregate',
   reconcile: 'maintenance',
+  'file-retention': 'maintenance',
   pack: 'packs',
 };
 

@@ -30,6 +30,8 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
     assertOneHandlerPerJob(this.processors.flatMap((p) => p.jobs));
     for (const queue of QUEUE_NAMES) this.workers.push(this.start(queue, this.processors.filter((p) => p.jobs.some((name) => JOB_QUEUES[name] === queue))));
     if (this.config.reconcileEveryMs > 0) await this.jobs.scheduleReconcile(this.config.reconcileEveryMs);
+    // Ended batches' files are swept on a schedule too (and when a batch ends; at start, see FileRetentionProcessor).
+    if (this.config.fileSweepEveryMs > 0) await this.jobs.scheduleFileSweep(this.config.fileSweepEveryMs);
     this.logger.log(`workers running for ${QUEUE_NAMES.join(', ')}`);
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, ReadStream, WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
@@ -69,5 +69,12 @@ export class FileStore {
 
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { recursive: true, force: true });
+  }
+
+  /** The keys of the files directly in folder `key` whose names match, with when each was last written. */
+  async list(key: string, names: RegExp = /./): Promise<{ key: string; modifiedAt: Date }[]> {
+    const entries = await readdir(this.path(key), { withFileTypes: true }).catch(() => []);
+    const files = entries.filter((e) => e.isFile() && names.test(e.name)).map((e) => join(key, e.name));
+    return Promise.all(files.map(async (file) => ({ key: file, modifiedAt: (await stat(this.path(file))).mtime })));
   }
 }

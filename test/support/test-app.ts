@@ -52,6 +52,9 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     maxUploadBytes: 200 * 1024 * 1024,
     logLevel: 'warn',
     publicUrl: 'http://127.0.0.1',
+    sourceRetentionDays: 0,
+    reportRetentionDays: 30,
+    fileSweepEveryMs: 0,
     sessionIdleMinutes: 120,
     sessionMaxHours: 12,
     ...overrides,
@@ -65,6 +68,7 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     QUEUE_LOCK_MS: String(config.queueLockMs),
     PARSE_CHUNK_BYTES: String(config.parseChunkBytes),
     RECONCILE_EVERY_MS: '0',
+    FILE_SWEEP_EVERY_MS: '0',
     LOG_LEVEL: 'warn',
   };
   const db = new Client({ connectionString: config.databaseUrl });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
+import { safeCsv } from '../../common/safe-csv';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
@@ -111,7 +111,7 @@ export class DedupeService {
   async duplicatesCsv(user: User, id: string): Promise<string> {
     const { batch } = await this.batchesService.accessible(user, id);
     const rows = await this.duplicates.forBatch(batch.id);
-    return stringify([
+    return safeCsv([
       ['row', 'duplicate of', 'matched batch', 'matched section', 'matched row'],
       ...rows.map((d) => [d.row, d.sameBatch ? 'an earlier row of this batch' : 'a signature in another batch', d.matchedBatch, d.matchedSection, d.matchedRow]),
     ]);

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { JobQueue } from '../../queue/job-queue';
 import { Batch, BatchStatus } from './batch.entity';
 import { assertCanMove, canMove, statusesBefore } from './batch-status';
 import { BatchesRepository, BatchFields } from './batches.repository';
 import { SignaturesRepository } from './signatures.repository';
+
+const ENDED: BatchStatus[] = ['done', 'failed', 'retracted'];
 
 /**
  * The one writer of a batch's status: every stage, retraction and give-up moves a batch through here, by the
@@ -14,14 +18,18 @@ export class BatchStatusService {
   constructor(
     private readonly batches: BatchesRepository,
     private readonly signatures: SignaturesRepository,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * Moves a batch the caller has not locked to `to`, if its status allows that at this moment; false when it
    * did not move (it failed, was retracted or moved on meanwhile: the stage then has nothing to do).
    */
-  move(id: string, to: BatchStatus, fields: BatchFields = {}): Promise<boolean> {
-    return this.batches.updateStatus(id, statusesBefore(to), to, fields);
+  async move(id: string, to: BatchStatus, fields: BatchFields = {}): Promise<boolean> {
+    const moved = await this.batches.updateStatus(id, statusesBefore(to), to, this.withEnd(to, fields));
+    if (moved) await this.ended(id, to);
+    return moved;
   }
 
   /**
@@ -30,8 +38,23 @@ export class BatchStatusService {
    */
   async moveLocked(tx: EntityManager, batch: Batch, to: BatchStatus, fields: BatchFields = {}): Promise<Batch> {
     assertCanMove(batch.status, to);
-    await this.batches.updateStatus(batch.id, [batch.status], to, fields, tx);
-    return { ...batch, ...fields, status: to };
+    const withEnd = this.withEnd(to, fields);
+    await this.batches.updateStatus(batch.id, [batch.status], to, withEnd, tx);
+    await this.ended(batch.id, to);
+    return { ...batch, ...withEnd, status: to };
+  }
+
+  /** A batch that reaches done, failed or retracted has ended: its files' retention counts from now. */
+  private withEnd(to: BatchStatus, fields: BatchFields): BatchFields {
+    return ENDED.includes(to) ? { ...fields, endedAt: this.clock.now() } : fields;
+  }
+
+  /**
+   * Asks for the ended batch's files to be swept (its upload is deleted at once under the default retention).
+   * The sweep runs a moment later, after the caller's transaction has committed the end.
+   */
+  private async ended(id: string, to: BatchStatus): Promise<void> {
+    if (ENDED.includes(to)) await this.jobs.sweepFilesSoon(`${id}-${to}`);
   }
 
   /**

@@ -93,4 +93,16 @@ export class Batch {
 
   @Column({ name: 'retracted_at', type: 'timestamptz', nullable: true })
   retractedAt: Date | null;
+
+  /** When it reached done, failed or retracted: its files' retention counts from here. */
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
+
+  /** When its uploaded file was deleted (SOURCE_RETENTION_DAYS after it ended). */
+  @Column({ name: 'source_deleted_at', type: 'timestamptz', nullable: true })
+  sourceDeletedAt: Date | null;
+
+  /** When its rejection report was deleted (REPORT_RETENTION_DAYS after it ended). */
+  @Column({ name: 'reports_deleted_at', type: 'timestamptz', nullable: true })
+  reportsDeletedAt: Date | null;
 }

@@ -20,6 +20,20 @@ export class BatchesRepository {
     return manager.findOne(Batch, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Ended batches (ended at or before `endedBefore`) whose uploaded file, or reports, are not deleted yet. */
+  async endedWithFiles(kind: 'source' | 'reports', endedBefore: Date, limit: number): Promise<string[]> {
+    const column = kind === 'source' ? 'source_deleted_at' : 'reports_deleted_at';
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM batches WHERE ended_at <= $1 AND ${column} IS NULL AND kind = 'signatures' ORDER BY ended_at LIMIT $2`,
+      [endedBefore, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async markFilesDeleted(id: string, kind: 'source' | 'reports', at: Date): Promise<void> {
+    await this.dataSource.manager.update(Batch, { id }, kind === 'source' ? { sourceDeletedAt: at } : { reportsDeletedAt: at });
+  }
+
   /** A section's batches in one campaign, newest first (at most `limit`). */
   listBySection(campaignId: number, sectionId: number, limit: number): Promise<Batch[]> {
     return this.dataSource.manager.find(Batch, { where: { campaignId, sectionId }, order: { seq: 'DESC' }, take: limit });

@@ -4,6 +4,7 @@ import { BatchStatusService } from './batch-status.service';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { FileRetentionService } from './file-retention.service';
 import { ParseService } from './parse.service';
 import { PresetsController } from './presets.controller';
 import { PreviewService } from './preview.service';
@@ -14,7 +15,7 @@ import { UploadReceiver } from './upload.receiver';
 @Module({
   imports: [CampaignsModule],
   controllers: [BatchesController, PresetsController],
-  providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
-  exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver],
+  providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver, FileRetentionService],
+  exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver, FileRetentionService],
 })
 export class IngestModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { safeCsvStream } from '../../common/safe-csv';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -117,7 +117,7 @@ export class ParseService {
     const records = csv
       ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk)
       : (await openRecords(upload, this.progressReporter(batch.id, (await this.files.size(batchFiles(batch.id).upload)) ?? 0))).records;
-    const rejections = stringify();
+    const rejections = safeCsvStream();
     const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejectionsPart(chunk.index)));
     const rows = new RowStream({
       batchId: batch.id,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { safeCsvStream } from '../../common/safe-csv';
 import { DomainError } from '../../common/errors';
 import { Clock } from '../../common/clock';
 import { FileStore } from '../../storage/file-store';
@@ -99,7 +99,7 @@ export class PreviewService {
     // The same detection as the upload (BatchesService.uploadFile), so the preview predicts the batch.
     const reading = await readingOfFile(path, readingOptions(upload.fields, section));
     const source = await openRecords(path);
-    const rejections = stringify();
+    const rejections = safeCsvStream();
     rejections.pipe(discard());
     const countries = new CountryTally(reading.country?.column ?? null, section.country);
     const rows = new RowStream({

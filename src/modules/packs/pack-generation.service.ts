@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
+import { safeCsvStream } from '../../common/safe-csv';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +17,7 @@ import { fontBook } from './render/fonts';
 import { PackDocument, PackFacts } from './render/pack-document';
 import { splitIntoVolumes } from './render/pack-layout';
 import { textsFor } from './render/pack-texts';
-import { neutraliseFormula, SignatureListFormat } from './render/signature-list';
+import { SignatureListFormat } from './render/signature-list';
 
 /**
  * Renders a pack (the `pack` job). Reads one consistent snapshot twice: first into signatures.csv, whose
@@ -89,12 +89,12 @@ export class PackGenerationService {
 
   private async writeCsv(pack: Pack, rows: Readable, format: SignatureListFormat, header: string[]): Promise<{ sha256: string }> {
     const { stream, written } = await this.files.writeHashed(packFiles(pack.id).csv);
-    const csv = stringify({ header: true, columns: header });
+    const csv = safeCsvStream({ header: true, columns: header });
     const fill = async () => {
       let number = 0;
       for await (const record of rows as AsyncIterable<PackRowRecord>) {
         const row = format.print({ number: ++number, ...record });
-        const cells = [row.number, row.name, row.city, row.country, row.signedAt].map(neutraliseFormula);
+        const cells = [row.number, row.name, row.city, row.country, row.signedAt];
         if (!csv.write(cells)) await once(csv, 'drain');
       }
       csv.end();

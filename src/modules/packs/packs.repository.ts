@@ -43,8 +43,11 @@ const LIVE_TALLIES = `(SELECT section_id, tally_country AS country, tally_delive
     FROM batches WHERE campaign_id = $1 AND kind = 'tally' AND status <> 'retracted' AND committed_at IS NOT NULL)`;
 const FROZEN_TALLIES = `(SELECT section_id, country, delivery_point_code, count FROM frozen_tallies WHERE campaign_id = $1)`;
 
-// Rule of docs/design.md "Hand-in packs": a name prints only with consent and outside the withheld countries.
-const PRINTABLE = `(p.consent AND NOT (p.country = ANY($3::text[])))`;
+// Rules of docs/design.md "Hand-in packs": a name prints only with consent and outside the withheld countries;
+// in a withheld country the city is withheld too (a small town and a date can identify a person). Both are
+// decided here, so a withheld name or city never leaves Postgres.
+const WITHHELD_COUNTRY = `(p.country = ANY($3::text[]))`;
+const PRINTABLE = `(p.consent AND NOT ${WITHHELD_COUNTRY})`;
 
 /**
  * Reads one pack's counts and list inside a single REPEATABLE READ transaction, so the cover, the list and the
@@ -79,7 +82,8 @@ export class PackSnapshot {
   async rows(scope: PackScope): Promise<Readable> {
     const signers = scope.frozen ? FROZEN_SIGNERS : LIVE_SIGNERS;
     return this.runner.stream(
-      `SELECT CASE WHEN ${PRINTABLE} THEN p.display_name END AS name, p.city, p.country, p.signed_at AS "signedAt"
+      `SELECT CASE WHEN ${PRINTABLE} THEN p.display_name END AS name, CASE WHEN NOT ${WITHHELD_COUNTRY} THEN p.city END AS city,
+              p.country, p.signed_at AS "signedAt"
          FROM ${signers} p
         ORDER BY array_position($4::text[], p.country::text), p.country, p.signed_at, p.batch_seq, p.row_number`,
       [scope.campaignId, scope.deliveryPointCode, scope.withheldCountries, scope.countryOrder],

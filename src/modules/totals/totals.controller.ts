@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Res, Sse, StreamableFile } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
+import { safeCsv } from '../../common/safe-csv';
 import { Response } from 'express';
 import { Observable } from 'rxjs';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
@@ -37,7 +37,7 @@ export class TotalsController {
       ...t.byDeliveryPoint.map((s) => ['delivery point', s.deliveryPoint, s.online, s.offline]),
       ...t.byDay.map((s) => ['day', s.day, s.online, '']),
     ];
-    return new StreamableFile(Buffer.from(stringify(rows)), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="totals-${slug}.csv"` });
+    return new StreamableFile(Buffer.from(safeCsv(rows)), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="totals-${slug}.csv"` });
   }
 
   @Sse('api/campaigns/:slug/events')

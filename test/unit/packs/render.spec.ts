@@ -6,7 +6,8 @@ import { fallbackChain, fontBook, FontId, hanStyleForCountry } from '../../../sr
 import { listPageCount, splitIntoVolumes } from '../../../src/modules/packs/render/pack-layout';
 import { fill, SUPPORTED_LANGUAGES, textsFor } from '../../../src/modules/packs/render/pack-texts';
 import { INK, newDocument, PdfText } from '../../../src/modules/packs/render/pdf-text';
-import { neutraliseFormula, SignatureListFormat } from '../../../src/modules/packs/render/signature-list';
+import { safeCell as neutraliseFormula } from '../../../src/common/safe-csv';
+import { SignatureListFormat } from '../../../src/modules/packs/render/signature-list';
 import { visualLine } from '../../../src/modules/packs/render/text-runs';
 import { containsWords, pdfText } from '../../support/pdf';
 

@@ -72,12 +72,3 @@ export class SignatureListFormat {
   }
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula; a name like
- * "=HYPERLINK(...)" must stay text. OWASP's advice: prefix such a cell with a single quote.
- */
-export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
