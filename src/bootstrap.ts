@@ -7,6 +7,7 @@ import { AppModule, AppOptions } from './app.module';
 import { RefuseControlCharactersPipe } from './common/control-characters';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { useApiDocs } from './observability/api-docs';
 import { createDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { UsersService } from './modules/auth/users.service';
@@ -56,6 +57,7 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   });
   useWebViews(app, process.env.NODE_ENV === 'production');
   app.enableShutdownHooks();
+  useApiDocs(app);
   // The public counter and an admin's totals, polled under load, are answered from memory ahead of Express and Nest.
   answerFirst(app.getHttpServer(), publishedTotalsListener(app.get(PublishedTotalsRepository), app.get(UsersService)));
   return app;

@@ -5,8 +5,12 @@ import { User } from '../auth/user.entity';
 import { BatchesService } from './batches.service';
 import { PreviewService } from './preview.service';
 import { UploadReceiver } from './upload.receiver';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn, fileSchema, SCHEMA } from '../../observability/api-schemas';
 
 @Controller('api')
+@ApiTags('batches')
+@ApiSignedIn()
 export class BatchesController {
   constructor(
     private readonly batches: BatchesService,
@@ -19,6 +23,13 @@ export class BatchesController {
    * `?dryRun=true` → 200 with what the file would give, nothing stored; JSON → a tally.
    */
   @Post('campaigns/:slug/sections/:section/batches')
+  @ApiOperation({ summary: 'Upload a signatures file (multipart) or record a paper tally (JSON); admin or the section\'s coordinator' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ schema: { oneOf: [SCHEMA.upload, SCHEMA.tally] } })
+  @ApiQuery({ name: 'dryRun', required: false, enum: ['true'], description: 'Preview the file: nothing is stored or counted' })
+  @ApiAcceptedResponse({ description: 'A new batch (file or tally)', schema: SCHEMA.batch })
+  @ApiOkResponse({ description: 'The same file again: the existing batch; or, with dryRun, the preview', schema: { oneOf: [SCHEMA.batch, SCHEMA.preview] } })
+  @ApiErrors(400, 401, 403, 404, 413, 422)
   @Roles('admin', 'coordinator')
   async upload(
     @CurrentUser() user: User,
@@ -43,12 +54,19 @@ export class BatchesController {
   }
 
   @Get('batches/:id')
+  @ApiOperation({ summary: 'A batch with its status and counts; admin or its coordinator' })
+  @ApiOkResponse({ schema: SCHEMA.batch })
+  @ApiErrors(401, 403, 404)
   @Roles('admin', 'coordinator')
   get(@CurrentUser() user: User, @Param('id') id: string) {
     return this.batches.get(user, id);
   }
 
   @Get('batches/:id/rejections.csv')
+  @ApiOperation({ summary: 'The refused rows with their reasons' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: fileSchema() })
+  @ApiErrors(401, 403, 404)
   @Roles('admin', 'coordinator')
   async rejections(@CurrentUser() user: User, @Param('id') id: string) {
     return new StreamableFile(await this.batches.rejectionsCsv(user, id), {

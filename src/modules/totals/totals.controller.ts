@@ -8,8 +8,11 @@ import { CachedBody } from './cached-body';
 import { PUBLIC_COUNTER_CACHE_CONTROL } from './published-totals.listener';
 import { TotalsEventsService } from './totals-events.service';
 import { TotalsService } from './totals.service';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn, fileSchema, SCHEMA } from '../../observability/api-schemas';
 
 @Controller()
+@ApiTags('totals')
 export class TotalsController {
   constructor(
     private readonly totals: TotalsService,
@@ -18,6 +21,10 @@ export class TotalsController {
 
   /** Once this process holds a campaign's totals, an admin's requests are answered ahead of Nest (published-totals.listener.ts). */
   @Get('api/campaigns/:slug/totals')
+  @ApiOperation({ summary: 'The totals with every breakdown (ETag); admin, or a coordinator for their section\'s share' })
+  @ApiSignedIn()
+  @ApiOkResponse({ schema: SCHEMA.totals })
+  @ApiErrors(401, 403, 404)
   @Roles('admin', 'coordinator')
   @Header('Content-Type', 'application/json; charset=utf-8')
   async get(@CurrentUser() user: User, @Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
@@ -26,6 +33,11 @@ export class TotalsController {
 
   /** One row per breakdown entry, for spreadsheets. */
   @Get('api/campaigns/:slug/totals.csv')
+  @ApiOperation({ summary: 'The totals, one row per breakdown entry' })
+  @ApiSignedIn()
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: fileSchema() })
+  @ApiErrors(401, 403, 404)
   @Roles('admin', 'coordinator')
   async csv(@CurrentUser() user: User, @Param('slug') slug: string) {
     const t = await this.totals.forUser(user, slug);
@@ -41,6 +53,11 @@ export class TotalsController {
   }
 
   @Sse('api/campaigns/:slug/events')
+  @ApiOperation({ summary: 'Server-sent events `totals`: the current totals, then every change; admin' })
+  @ApiSignedIn()
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'A stream of `totals` events, each with the totals as data' })
+  @ApiErrors(401, 403, 404)
   @Roles('admin')
   stream(@CurrentUser() user: User, @Param('slug') slug: string): Observable<MessageEvent> {
     return this.events.stream(user, slug) as unknown as Observable<MessageEvent>;
@@ -52,6 +69,9 @@ export class TotalsController {
    * (published-totals.listener.ts, with the same headers); this handler serves the others and loads the counter.
    */
   @Get('public/campaigns/:slug/counter')
+  @ApiOperation({ summary: 'The public counter: no sign-in, any origin, cacheable a few seconds' })
+  @ApiOkResponse({ schema: SCHEMA.counter })
+  @ApiErrors(404)
   @Public()
   @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Access-Control-Allow-Origin', '*')
