@@ -125,13 +125,15 @@ export function isKnownCountryCode(code: string): boolean {
 
 // A column is read as countries when nearly all its filled values are country codes or names: a column of
 // first names has a Jordan or a Chad, a city column a Luxembourg, but never nine in ten. Two values at least,
-// so that a lone "NL" in a notes column does not decide where signatures go.
+// so that a lone "NL" in a notes column does not decide where signatures go. A thousand values tell as much as
+// the whole sample, and every column of an upload is asked.
 const COUNTRY_COLUMN_SHARE = 0.9;
 const COUNTRY_COLUMN_MIN_VALUES = 2;
+const COUNTRY_COLUMN_VALUES_READ = 1000;
 
-/** True when the values (blanks ignored) are ISO alpha-2 or alpha-3 codes or country names, nearly all of them. */
+/** True when the values (blanks ignored; the first thousand) are ISO alpha-2 or alpha-3 codes or country names, nearly all of them. */
 export function readsAsCountries(values: string[]): boolean {
-  const filled = values.map((v) => v.trim()).filter((v) => v !== '');
+  const filled = values.map((v) => v.trim()).filter((v) => v !== '').slice(0, COUNTRY_COLUMN_VALUES_READ);
   if (filled.length < COUNTRY_COLUMN_MIN_VALUES) return false;
   const resolved = filled.filter((v) => resolveCountry(v) !== null).length;
   return resolved / filled.length >= COUNTRY_COLUMN_SHARE;

@@ -88,4 +88,29 @@ describe('a coordinator counts an export with unknown headers', () => {
 
     expect(you.foreignRequests).toEqual([]);
   });
+
+  it('asks which way dates read when the values allow both, and counts once answered', async () => {
+    const admin = await world.app.token('admin');
+    const slug = await world.app.newCampaign(admin);
+    const coordinator = await world.app.person('coordinator', 'NL');
+    const you = await visitor(world.browser, world.app.baseUrl);
+    const { page } = you;
+    await signIn(page, coordinator.email, coordinator.password);
+    // Every date reads both ways (no day past the 12th): Handin must not guess.
+    const file = ['Name,Email,Date', 'Lotte Visser,lotte@example.org,01/05/2017', 'Bram de Boer,bram@example.org,02/05/2017'].join('\n');
+    await page.goto(`/campaigns/${slug}/sections/NL/upload`);
+    await page.locator('#file').setInputFiles({ name: 'ambiguous.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.getByTestId('reading-question').waitFor();
+    await expect(page.getByRole('button', { name: /Count these/ }).count()).resolves.toBe(0);
+    await checkPage(page, 'coordinator-upload-date-question');
+    await page.getByLabel(/1 May 2017|May 1, 2017/).check();
+    await page.getByRole('button', { name: 'Check again with these choices' }).click();
+    await page.getByRole('button', { name: 'Count these 2 signatures' }).click();
+    await page.waitForURL(/\/batches\//);
+    await page.locator('#batch-status[data-status="done"]').waitFor({ timeout: 60000 });
+    await expect(page.getByTestId('counted').innerText()).resolves.toBe('2');
+    const totals = await world.app.totals(admin, slug);
+    expect(totals.byDay.map((d: { day: string }) => d.day)).toEqual(['2017-05-01', '2017-05-02']);
+    expect(you.foreignRequests).toEqual([]);
+  });
 });
