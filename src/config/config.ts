@@ -32,6 +32,8 @@ export interface AppConfig {
   logLevel: string;
   /** Where people reach the web app (links printed by the CLI); https here makes the session cookie Secure. */
   publicUrl: string;
+  /** Days an API token works after it is issued. */
+  apiTokenDays: number;
   /** A web session ends after this long without a request... */
   sessionIdleMinutes: number;
   /** ...and this long after sign-in, however active. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fileSweepEveryMs: integer('FILE_SWEEP_EVERY_MS', 60 * 60 * 1000, 0),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     publicUrl: '',
+    apiTokenDays: integer('API_TOKEN_DAYS', 180, 1),
     sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', 120, 1),
     sessionMaxHours: integer('SESSION_MAX_HOURS', 12, 1),
     metricsPort: integer('METRICS_PORT', 0, 0),

@@ -55,6 +55,7 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     sourceRetentionDays: 0,
     reportRetentionDays: 30,
     fileSweepEveryMs: 0,
+    apiTokenDays: 180,
     sessionIdleMinutes: 120,
     sessionMaxHours: 12,
     ...overrides,

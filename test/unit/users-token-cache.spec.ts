@@ -12,7 +12,7 @@ describe('signing in with a token', () => {
   let users: UsersService;
 
   const user = (token: string, role: User['role'] = 'admin') => {
-    const u = Object.assign(new User(), { id: rows.size + 1, email: `${role}@example.org`, role, sectionCode: null, deliveryPointCode: null });
+    const u = Object.assign(new User(), { id: rows.size + 1, email: `${role}@example.org`, role, sectionCode: null, deliveryPointCode: null, tokenExpiresAt: new Date('2100-01-01') });
     rows.set(hashToken(token).toString('hex'), u);
     return u;
   };
@@ -28,6 +28,7 @@ describe('signing in with a token', () => {
         const found = rows.get(tokenHash.toString('hex'));
         return found ? Object.assign(new User(), found) : null;
       },
+      touchToken: async () => undefined,
     } as unknown as UsersRepository;
     const clock: Clock = { now: () => new Date(now) };
     users = new UsersService(repository, clock);

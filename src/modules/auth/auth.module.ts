@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
+import { UserChanges } from './user-changes';
+import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  providers: [UsersRepository, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [UsersController],
+  providers: [UsersRepository, UserChanges, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [UsersService],
 })
 export class AuthModule {}

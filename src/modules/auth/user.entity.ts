@@ -37,6 +37,21 @@ export class User {
   @Column({ name: 'password_link_expires_at', type: 'timestamptz', nullable: true, select: false })
   passwordLinkExpiresAt: Date | null;
 
+  /** The API token stops working then (API_TOKEN_DAYS after it was issued). */
+  @Column({ name: 'token_expires_at', type: 'timestamptz' })
+  tokenExpiresAt: Date;
+
+  /** Roughly when the API token was last used (written at most hourly). */
+  @Column({ name: 'token_last_used_at', type: 'timestamptz', nullable: true })
+  tokenLastUsedAt: Date | null;
+
+  @Column({ name: 'token_revoked_at', type: 'timestamptz', nullable: true })
+  tokenRevokedAt: Date | null;
+
+  /** A disabled person can neither use a token nor sign in; their batches and counts stay. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

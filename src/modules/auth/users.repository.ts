@@ -48,6 +48,24 @@ export class UsersRepository {
     await this.users.update({ id }, { passwordLinkHash: linkHash, passwordLinkExpiresAt: expiresAt });
   }
 
+  list(): Promise<User[]> {
+    return this.users.find({ order: { id: 'ASC' } });
+  }
+
+  /** Records a use of the token, at most once an hour, so that a busy script does not write on every request. */
+  async touchToken(id: number, now: Date): Promise<void> {
+    await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ tokenLastUsedAt: now })
+      .where('id = :id AND (token_last_used_at IS NULL OR token_last_used_at < :hourAgo)', { id, hourAgo: new Date(now.getTime() - 3600_000) })
+      .execute();
+  }
+
+  async update(id: number, fields: Partial<Pick<User, 'tokenHash' | 'tokenExpiresAt' | 'tokenRevokedAt' | 'disabledAt'>>): Promise<void> {
+    await this.users.update({ id }, fields);
+  }
+
   /** Sets the password and uses up any set-password link. */
   async setPassword(id: number, passwordHash: string): Promise<void> {
     await this.users.update({ id }, { passwordHash, passwordLinkHash: null, passwordLinkExpiresAt: null });

@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { hashPassword, passwordMatches, passwordProblem } from './password';
 import { hashToken, newToken } from './token';
 import { Role, ROLES, User } from './user.entity';
+import { UserChanges } from './user-changes';
 import { UsersRepository } from './users.repository';
 
 /**
  * How long a token's user is remembered. Every authenticated request needs it, and under load (a dashboard,
- * a script polling totals) the lookup was a query per request. There is no revocation command (users are
- * only created, by the CLI), so the bound is what matters: a user deleted, re-scoped or given a new token_hash
- * in the database is seen by every API process within this time, on every route. An unknown token is not
- * remembered, so a new user's token works at once.
+ * a script polling totals) the lookup was a query per request. Revoking a token or disabling a person is
+ * announced to every process (UserChanges), which forget that person at once; a change made in the database by
+ * hand is seen within this time. An unknown token is not remembered, so a new user's token works at once.
  */
 export const TOKEN_CACHE_MS = 5_000;
 /** Bounds the memory a flood of valid tokens could take; the oldest entries go first. */
@@ -40,14 +42,21 @@ export interface NewUser {
 export type PasswordSetup = { passwordSet: true } | { passwordSet: false; linkSecret: string; expiresAt: Date };
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit {
   /** Lookups by token hash, shared by concurrent requests; only found users stay past the lookup. */
   private readonly recent = new Map<string, RecentLookup>();
 
   constructor(
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    /** Absent in unit tests of the remembering, which then always remembers. */
+    @Optional() private readonly changes?: UserChanges,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.changes?.onChange((id) => this.forget(id));
+  }
 
   /** Creates a user and returns its API token, which is shown once and stored only as a hash. */
   async create(input: NewUser): Promise<{ user: User; token: string; password: PasswordSetup }> {
@@ -71,14 +80,14 @@ export class UsersService {
       sectionCode: role === 'coordinator' ? input.section : null,
       deliveryPointCode: role === 'activist' ? input.deliveryPoint : null,
       tokenHash: hashToken(token),
+      tokenExpiresAt: this.tokenExpiry(),
     });
     return { user, token, password: await this.setUpPassword(user, input.password) };
   }
 
   /** Sets a person's password, or (without one) gives them a new one-time link to choose it themselves. */
   async resetPassword(email: string, password?: string): Promise<PasswordSetup> {
-    const user = await this.users.findByEmail(email);
-    if (!user) throw new NotFoundError(`There is no person with e-mail ${email}.`);
+    const user = await this.byEmail(email);
     const problem = password !== undefined && passwordProblem(password);
     if (problem) throw new InvalidInputError('weak_password', problem);
     return this.setUpPassword(user, password);
@@ -107,8 +116,60 @@ export class UsersService {
   }
 
   /** The signed-in person of a web session (looked up on every request, so a change applies at once). */
-  findById(id: number): Promise<User | null> {
-    return this.users.findById(id);
+  async findById(id: number): Promise<User | null> {
+    const user = await this.users.findById(id);
+    return user && !user.disabledAt ? user : null;
+  }
+
+  /** Everyone, without secrets: for the lead's list of people and tokens. */
+  list(): Promise<User[]> {
+    return this.users.list();
+  }
+
+  /** The person's API token stops working in every process at once. */
+  async revokeToken(id: number): Promise<User> {
+    return this.change(id, { tokenRevokedAt: this.clock.now() });
+  }
+
+  /** A new API token for the person (the old one stops working); shown once. */
+  async renewToken(id: number): Promise<{ user: User; token: string }> {
+    const token = newToken();
+    const user = await this.change(id, { tokenHash: hashToken(token), tokenExpiresAt: this.tokenExpiry(), tokenRevokedAt: null });
+    return { user, token };
+  }
+
+  /** The person can no longer sign in or use a token; what they uploaded stays counted. */
+  async disable(id: number): Promise<User> {
+    return this.change(id, { disabledAt: this.clock.now() });
+  }
+
+  async byEmail(email: string): Promise<User> {
+    const user = await this.users.findByEmail(email);
+    if (!user) throw new NotFoundError(`There is no person with e-mail ${email}.`);
+    return user;
+  }
+
+  private async change(id: number, fields: Parameters<UsersRepository['update']>[1]): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError(`There is no person ${id}.`);
+    await this.users.update(id, fields);
+    this.forget(id);
+    await this.changes?.announce(id);
+    return { ...user, ...fields } as User;
+  }
+
+  /** Forgets every remembered lookup of this person (their token was revoked or renewed, or they were disabled). */
+  private forget(userId: number): void {
+    for (const [key, entry] of this.recent) if (entry.found?.id === userId) this.recent.delete(key);
+  }
+
+  /** Remembered lookups are used only while every change is heard at once (or when nothing announces changes). */
+  private get remembering(): boolean {
+    return !this.changes || this.changes.live;
+  }
+
+  private tokenExpiry(): Date {
+    return new Date(this.clock.now().getTime() + (this.config?.apiTokenDays ?? 180) * 24 * 3600_000);
   }
 
   private async setUpPassword(user: User, password: string | undefined): Promise<PasswordSetup> {
@@ -122,15 +183,22 @@ export class UsersService {
     return { passwordSet: false, linkSecret, expiresAt };
   }
 
-  /** The token's user, as of at most TOKEN_CACHE_MS ago; frozen, since one object serves many requests. */
+  /**
+   * The token's user, as of at most TOKEN_CACHE_MS ago; frozen, since one object serves many requests. A revoked
+   * or expired token, or a disabled person's, finds no one.
+   */
   findByToken(token: string): Promise<User | null> {
     const hash = hashToken(token);
     const key = hash.toString('base64');
     const now = this.clock.now().getTime();
     const recent = this.recent.get(key);
-    if (recent && recent.until > now) return recent.user;
+    if (recent && recent.until > now && this.remembering) return recent.user;
 
-    const user = this.users.findByTokenHash(hash);
+    const user = this.users.findByTokenHash(hash).then((u) => {
+      if (!u || u.disabledAt || u.tokenRevokedAt || u.tokenExpiresAt.getTime() <= now) return null;
+      this.users.touchToken(u.id, new Date(now)).catch(() => undefined); // a missed "last used" is not worth a failed request
+      return u;
+    });
     const entry: RecentLookup = { until: now + TOKEN_CACHE_MS, user: user.then((u) => u && Object.freeze(u)) };
     this.recent.delete(key);
     this.recent.set(key, entry);
@@ -143,6 +211,6 @@ export class UsersService {
   /** The user findByToken found for this token less than TOKEN_CACHE_MS ago, if it did; never waits. */
   recentUser(token: string): User | undefined {
     const recent = this.recent.get(hashToken(token).toString('base64'));
-    return recent && recent.until > this.clock.now().getTime() ? recent.found : undefined;
+    return recent && recent.until > this.clock.now().getTime() && this.remembering ? recent.found : undefined;
   }
 }
