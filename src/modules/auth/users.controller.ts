@@ -1,21 +1,29 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn } from '../../observability/api-schemas';
 import { Roles } from './auth.decorators';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
 /** The people and their API tokens, for the campaign lead: who they are, when a token was last used, and stopping one. */
+@ApiTags('people')
+@ApiSignedIn()
 @Controller('api/users')
 @Roles('admin')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Everyone who may sign in, with their scope and token dates (never a token); admin' })
+  @ApiErrors(401, 403)
   async list() {
     return (await this.users.list()).map(personView);
   }
 
   /** The token stops working at once, in every API process. */
   @Post(':id/token/revoke')
+  @ApiOperation({ summary: "Revoke a person's API token, in every API process at once; admin" })
+  @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
   async revoke(@Param('id', ParseIntPipe) id: number) {
     return personView(await this.users.revokeToken(id));
@@ -23,6 +31,8 @@ export class UsersController {
 
   /** A new token (shown this once); the old one stops working. */
   @Post(':id/token')
+  @ApiOperation({ summary: 'Issue a new API token (shown once); the old one stops working; admin' })
+  @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
   async renew(@Param('id', ParseIntPipe) id: number) {
     const { user, token } = await this.users.renewToken(id);
@@ -31,6 +41,8 @@ export class UsersController {
 
   /** The person can no longer sign in or use a token; what they uploaded stays counted. */
   @Post(':id/disable')
+  @ApiOperation({ summary: 'Disable a person: no token, no sign-in; what they uploaded stays counted; admin' })
+  @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
   async disable(@Param('id', ParseIntPipe) id: number) {
     return personView(await this.users.disable(id));
