@@ -87,6 +87,9 @@ async function prepare(options: BenchOptions, stackOptions: StackOptions): Promi
     // The hourly recount must not land inside a timed window.
     RECONCILE_EVERY_MS: '0',
     FILE_SWEEP_EVERY_MS: '0',
+    // The benchmark's load comes from one address.
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '100000000',
+    RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
     ...(stackOptions.workerConcurrency ? { WORKER_CONCURRENCY: String(stackOptions.workerConcurrency) } : {}),
   };
   await run(process.execPath, [dist(options, 'database/migrate.js')], env);

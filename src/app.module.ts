@@ -2,6 +2,7 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CoreModule } from './common/core.module';
+import { RateLimitModule } from './common/rate-limit.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
@@ -52,6 +53,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CoreModule,
+        RateLimitModule,
         AuthModule,
         CampaignsModule,
         IngestModule,

@@ -5,6 +5,7 @@ import { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { RefuseControlCharactersPipe } from './common/control-characters';
+import { useSecurityHeaders } from './common/security-headers';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { useApiDocs } from './observability/api-docs';
@@ -49,6 +50,7 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   // Behind a TLS-terminating proxy (PUBLIC_URL https), trust it for the client's address and protocol.
   if (config.publicUrl.startsWith('https://')) app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  useSecurityHeaders(app);
   // Pages, reports, packs and lists carry names: no browser or proxy may keep a copy. A response that may be
   // cached says so itself (the public counter, the hashed assets), replacing this header.
   app.use((_request: Request, response: Response, next: NextFunction) => {

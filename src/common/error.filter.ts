@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { DomainError } from './errors';
+import { DomainError, TooManyRequestsError } from './errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -23,6 +23,10 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
+    if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    // @nestjs/throttler names the header after the limit that was hit (Retry-After-uploads); clients read Retry-After.
+    const named = body.statusCode === 429 && !response.getHeader('Retry-After') && Object.keys(response.getHeaders()).find((h) => h.startsWith('retry-after-'));
+    if (named) response.setHeader('Retry-After', response.getHeader(named)!);
     if (!response.locals?.page) {
       response.status(body.statusCode).json(body);
     } else if (body.statusCode === 401 && request.method === 'GET') {

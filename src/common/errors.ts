@@ -42,6 +42,16 @@ export class ConflictError extends DomainError {
   }
 }
 
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    /** Sent as Retry-After. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'too_many_requests', message);
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   constructor(message: string) {
     super(413, 'file_too_large', message);

@@ -32,6 +32,10 @@ export interface AppConfig {
   logLevel: string;
   /** Where people reach the web app (links printed by the CLI); https here makes the session cookie Secure. */
   publicUrl: string;
+  /** Requests per client address and minute (429 past it), uploads among them, and failed token checks. */
+  requestsPerMinute: number;
+  uploadsPerMinute: number;
+  badCredentialsPerMinute: number;
   /** Days an API token works after it is issued. */
   apiTokenDays: number;
   /** A web session ends after this long without a request... */
@@ -108,6 +112,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fileSweepEveryMs: integer('FILE_SWEEP_EVERY_MS', 60 * 60 * 1000, 0),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     publicUrl: '',
+    requestsPerMinute: integer('RATE_LIMIT_REQUESTS_PER_MINUTE', 1200, 1),
+    uploadsPerMinute: integer('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1),
+    badCredentialsPerMinute: integer('RATE_LIMIT_BAD_CREDENTIALS_PER_MINUTE', 30, 1),
     apiTokenDays: integer('API_TOKEN_DAYS', 180, 1),
     sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', 120, 1),
     sessionMaxHours: integer('SESSION_MAX_HOURS', 12, 1),

@@ -56,6 +56,10 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     reportRetentionDays: 30,
     fileSweepEveryMs: 0,
     apiTokenDays: 180,
+    // Tests send many requests from one address; rate-limit.spec.ts sets low limits to test them.
+    requestsPerMinute: 1_000_000,
+    uploadsPerMinute: 1_000_000,
+    badCredentialsPerMinute: 1_000_000,
     sessionIdleMinutes: 120,
     sessionMaxHours: 12,
     ...overrides,
@@ -70,6 +74,9 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     PARSE_CHUNK_BYTES: String(config.parseChunkBytes),
     RECONCILE_EVERY_MS: '0',
     FILE_SWEEP_EVERY_MS: '0',
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    RATE_LIMIT_UPLOADS_PER_MINUTE: '1000000',
+    RATE_LIMIT_BAD_CREDENTIALS_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
   };
   const db = new Client({ connectionString: config.databaseUrl });

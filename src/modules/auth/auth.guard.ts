@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, UnauthorizedError } from '../../common/errors';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../common/errors';
+import { BadCredentialsLimiter } from './bad-credentials.limiter';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { bearerToken } from './token';
 import { Request } from 'express';
@@ -17,6 +18,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly users: UsersService,
+    private readonly badCredentials: BadCredentialsLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,9 +38,16 @@ export class AuthGuard implements CanActivate {
   }
 
   /** A bearer token wins over a session cookie: a script's request is never taken for the browser's. */
-  private signedIn(request: Request): Promise<User | null> {
+  private async signedIn(request: Request): Promise<User | null> {
     const token = bearerToken(request.headers.authorization);
-    if (token) return this.users.findByToken(token);
+    if (token) {
+      const address = request.ip ?? 'unknown';
+      const wait = await this.badCredentials.retryAfter(address);
+      if (wait > 0) throw new TooManyRequestsError(`Too many requests with a wrong API token from your address. Wait ${wait} seconds.`, wait);
+      const user = await this.users.findByToken(token);
+      if (!user) await this.badCredentials.failed(address);
+      return user;
+    }
     const userId = request.session?.userId;
     return userId === undefined ? Promise.resolve(null) : this.users.findById(userId);
   }

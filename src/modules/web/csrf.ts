@@ -1,7 +1,7 @@
 import { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { DomainError } from '../../common/errors';
-import { isPage } from './page-request';
+import { isPage } from '../../common/page-request';
 
 /**
  * CSRF protection by the synchronizer-token pattern (csrf-sync): a random token in the session, echoed by every

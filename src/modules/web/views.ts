@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { AssetCatalogue } from './assets';
 import { csrfToken } from './csrf';
 import { chooseLanguage, LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, translator } from './i18n';
-import { isPage } from './page-request';
+import { isPage } from '../../common/page-request';
 import { WEB_TEMPLATES_DIR } from './web-files';
 
 
