@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * no session). Tokens issued before this migration get the default lifetime from now, not from their creation,
  * so that upgrading does not lock anyone out on the day of action.
  */
-export class AddTokenLifecycle1764600300000 implements MigrationInterface {
-  name = 'AddTokenLifecycle1764600300000';
+export class AddTokenLifecycle1764600250000 implements MigrationInterface {
+  name = 'AddTokenLifecycle1764600250000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
