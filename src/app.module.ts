@@ -13,6 +13,7 @@ import { FreezeModule } from './modules/freeze/freeze.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { PacksModule } from './modules/packs/packs.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { TotalsModule } from './modules/totals/totals.module';
 import { WebModule } from './modules/web/web.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -61,6 +62,7 @@ export class AppModule {
         TotalsModule,
         FreezeModule,
         PacksModule,
+        PrivacyModule,
         HealthModule,
         WebModule,
         ObservabilityModule,

@@ -45,6 +45,9 @@ const MATRIX: Record<string, Expected> = {
   'GET /public/campaigns/:slug/counter': s('200 200 200 200 200 200 200'),
   'POST /api/campaigns/:slug/freeze': s('401 401 200 403 403 403 403'),
   'POST /api/campaigns/:slug/packs': s('401 401 202 403 403 403 403'),
+  // An empty body neither confirms a purge nor names a signer to erase: 400 for the lead.
+  'POST /api/campaigns/:slug/purge': s('401 401 400 403 403 403 403'),
+  'POST /api/campaigns/:slug/erase': s('401 401 400 403 403 403 403'),
   'GET /api/campaigns/:slug/packs.zip': s('401 401 200 403 403 403 403'),
   'GET /api/campaigns/:slug/delivery-points/:code/pack': s('401 401 200 403 403 200 403'),
   'GET /api/campaigns/:slug/delivery-points/:code/pack.pdf': s('401 401 200 403 403 200 403'),

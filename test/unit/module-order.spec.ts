@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
  * modules before it (and from the shared code under src/), never from one after it. Pure rules used by several
  * modules (countries, dedupe keys, routing) live in src/domain, below them all.
  */
-const ORDER = ['auth', 'campaigns', 'ingest', 'dedupe', 'totals', 'freeze', 'packs', 'health', 'web'];
+const ORDER = ['auth', 'campaigns', 'ingest', 'dedupe', 'totals', 'freeze', 'packs', 'privacy', 'health', 'web'];
 const MODULES = join(__dirname, '..', '..', 'src', 'modules');
 
 function sources(dir: string): string[] {

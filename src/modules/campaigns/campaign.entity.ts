@@ -49,6 +49,10 @@ export class Campaign {
   @Column({ name: 'frozen_at', type: 'timestamptz', nullable: true })
   frozenAt: Date | null;
 
+  /** Set when the campaign's personal data was purged; a purged campaign is finished and takes no more changes. */
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt: Date | null;
+
   @OneToMany(() => Petition, (p) => p.campaign)
   petitions: Petition[];
 

@@ -45,6 +45,11 @@ export class CampaignsRepository {
     await this.dataSource.getRepository(Section).update({ id: sectionId }, preset);
   }
 
+  /** Records the purge of a campaign's personal data, in the purge's transaction; a repeated purge keeps the first time. */
+  async markPurged(tx: EntityManager, campaignId: number, at: Date): Promise<void> {
+    await tx.query('UPDATE campaigns SET purged_at = coalesce(purged_at, $2) WHERE id = $1', [campaignId, at]);
+  }
+
   routingRules(campaignId: number): Promise<RoutingRule[]> {
     return this.dataSource.getRepository(RoutingRule).findBy({ campaignId });
   }

@@ -6,6 +6,7 @@ import { ConflictError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
 import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { assertNotPurged } from '../campaigns/purged-campaign';
 import { Batch } from '../ingest/batch.entity';
 import { batchView, BatchView } from '../ingest/batch.dto';
 import { BatchesRepository } from '../ingest/batches.repository';
@@ -63,6 +64,7 @@ export class DedupeService {
     if (batch.status === 'failed') {
       throw new ConflictError('batch_failed', 'This batch failed, so nothing of it was counted; there is nothing to retract.');
     }
+    assertNotPurged((await this.campaigns.findById(batch.campaignId))!, 'retractions');
     const retracted = await this.signers.inCampaignLock(batch.campaignId, async (tx) => {
       const current = (await this.batches.findForUpdate(tx, id))!;
       if (current.status === 'retracted') return current;

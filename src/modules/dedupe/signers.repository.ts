@@ -154,6 +154,45 @@ export class SignersRepository {
   }
 
   /**
+   * Purge (docs/design.md "Signer safety"): every signer of the campaign keeps its row, and so its attribution cell
+   * (section, country, delivery point, day) that the recount sums, but loses what could tie it to a person: the
+   * keyed hash of its e-mail or name becomes random bytes, and its signing time becomes the start of its day.
+   * Counters are not touched: `reconcile` finds the same cells before and after.
+   */
+  async anonymiseCampaign(tx: EntityManager, campaignId: number, timezone: string): Promise<number> {
+    const [, affected] = await tx.query(
+      `UPDATE signers SET signer_key = uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()),
+              signed_at = (day::timestamp AT TIME ZONE $2)
+        WHERE campaign_id = $1`,
+      [campaignId, timezone],
+    );
+    return affected;
+  }
+
+  async countCampaign(campaignId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = await manager.query('SELECT count(*)::int AS n FROM signers WHERE campaign_id = $1', [campaignId]);
+    return row.n;
+  }
+
+  /**
+   * Erasure of one person on request: the signer of this key stops counting. Its counter cell loses exactly one,
+   * as a retraction does for a signer with no other signature (the caller deletes every signature of the key, so
+   * none can take over). Returns the delivery point it counted for, or null when the key had no signer.
+   */
+  async eraseSigner(tx: EntityManager, campaignId: number, signerKey: Buffer): Promise<{ deliveryPointCode: string } | null> {
+    const removed: { delivery_point_code: string }[] = await tx.query(
+      `WITH gone AS (
+         DELETE FROM signers WHERE campaign_id = $1 AND signer_key = $2
+         RETURNING section_id, country, delivery_point_code, day
+       ), deltas AS (SELECT section_id, country, delivery_point_code, day, -1 AS delta FROM gone),
+       counted AS (${ADD_DELTAS_SQL} RETURNING 1)
+       SELECT delivery_point_code FROM gone`,
+      [campaignId, signerKey],
+    );
+    return removed[0] ? { deliveryPointCode: removed[0].delivery_point_code } : null;
+  }
+
+  /**
    * Full recount of the counters from the signers. Returns the cells that differed (before repairing them), so
    * a mismatch is visible in the logs instead of silently fixed.
    */

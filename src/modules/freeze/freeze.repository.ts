@@ -5,6 +5,49 @@ import { EntityManager } from 'typeorm';
 @Injectable()
 export class FreezeRepository {
   /**
+   * Purge: the frozen copy keeps one row per frozen signer (the frozen packs' and totals' counts) but no name or
+   * city; without consent nothing would print for it anyway.
+   */
+  async blankSigners(tx: EntityManager, campaignId: number): Promise<number> {
+    const [, affected] = await tx.query(
+      `UPDATE frozen_signers SET display_name = '', city = NULL, consent = false WHERE campaign_id = $1 AND (display_name <> '' OR city IS NOT NULL)`,
+      [campaignId],
+    );
+    return affected;
+  }
+
+  countSigners(campaignId: number, manager: EntityManager): Promise<number> {
+    return manager.query('SELECT count(*)::int AS n FROM frozen_signers WHERE campaign_id = $1', [campaignId]).then(([row]) => row.n);
+  }
+
+  /**
+   * Erasure: removes one person from the frozen copy (the row at one of their signatures' positions) and takes
+   * them out of the frozen counter cell they were in, so frozen packs and frozen totals keep showing the same
+   * numbers. Returns how many frozen rows went (0 or 1).
+   */
+  async removeSigner(tx: EntityManager, campaignId: number, timezone: string, positions: { batchSeq: string; rowNumber: number }[]): Promise<number> {
+    if (positions.length === 0) return 0;
+    // A DELETE … RETURNING answers [rows, affected].
+    const [gone]: [{ section: string; country: string; delivery_point_code: string; day: string }[], number] = await tx.query(
+      `DELETE FROM frozen_signers f USING unnest($2::bigint[], $3::int[]) AS p(batch_seq, row_number), sections s
+        WHERE f.campaign_id = $1 AND f.batch_seq = p.batch_seq AND f.row_number = p.row_number AND s.id = f.section_id
+       RETURNING s.code AS section, f.country, f.delivery_point_code, to_char((f.signed_at AT TIME ZONE $4)::date, 'YYYY-MM-DD') AS day`,
+      [campaignId, positions.map((p) => p.batchSeq), positions.map((p) => p.rowNumber), timezone],
+    );
+    for (const cell of gone) {
+      await tx.query(
+        `UPDATE campaigns SET frozen_cells = jsonb_set(frozen_cells, '{cells}', (
+           SELECT coalesce(jsonb_agg(CASE WHEN e->>'section' = $2 AND e->>'country' = $3 AND e->>'deliveryPoint' = $4 AND e->>'day' = $5
+                                          THEN jsonb_set(e, '{count}', to_jsonb((e->>'count')::int - 1)) ELSE e END), '[]')
+             FROM jsonb_array_elements(frozen_cells->'cells') e))
+          WHERE id = $1 AND frozen_cells IS NOT NULL`,
+        [campaignId, cell.section, cell.country, cell.delivery_point_code, cell.day],
+      );
+    }
+    return gone.length;
+  }
+
+  /**
    * Replaces the campaign's frozen snapshot with its counted signers and tallies as they are now. Runs in the
    * caller's transaction under the campaign lock, so no batch commits or retracts half-way through.
    */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { JobQueue } from '../../queue/job-queue';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { assertNotPurged } from '../campaigns/purged-campaign';
 import { SignersRepository } from '../dedupe/signers.repository';
 import { FreezeRepository } from './freeze.repository';
 
@@ -24,6 +25,7 @@ export class FreezeService {
 
   async freeze(slug: string): Promise<{ frozenAt: string }> {
     const campaign = await this.campaigns.bySlug(slug);
+    assertNotPurged(campaign, 'freeze');
     const at = this.clock.now();
     await this.signers.inCampaignLock(campaign.id, (tx) => this.freezes.snapshot(tx, campaign.id, at));
     await this.jobs.refreshTotals(campaign.id, `freeze-${campaign.id}-${at.getTime()}`);

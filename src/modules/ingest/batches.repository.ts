@@ -34,6 +34,20 @@ export class BatchesRepository {
     await this.dataSource.manager.update(Batch, { id }, kind === 'source' ? { sourceDeletedAt: at } : { reportsDeletedAt: at });
   }
 
+  /** Every batch of a campaign (ids and statuses), for a purge. */
+  async ofCampaign(campaignId: number, manager: EntityManager = this.dataSource.manager): Promise<{ id: string; status: BatchStatus }[]> {
+    return manager.query('SELECT id, status FROM batches WHERE campaign_id = $1 ORDER BY seq', [campaignId]);
+  }
+
+  /** Purge: every file of the campaign's batches is gone (uploads and reports alike). */
+  async markCampaignFilesDeleted(tx: EntityManager, campaignId: number, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE batches SET source_deleted_at = coalesce(source_deleted_at, $2), reports_deleted_at = coalesce(reports_deleted_at, $2)
+        WHERE campaign_id = $1 AND kind = 'signatures'`,
+      [campaignId, at],
+    );
+  }
+
   /** A section's batches in one campaign, newest first (at most `limit`). */
   listBySection(campaignId: number, sectionId: number, limit: number): Promise<Batch[]> {
     return this.dataSource.manager.find(Batch, { where: { campaignId, sectionId }, order: { seq: 'DESC' }, take: limit });

@@ -9,6 +9,7 @@ import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { assertNotPurged } from '../campaigns/purged-campaign';
 import { Section } from '../campaigns/section.entity';
 import { Batch } from './batch.entity';
 import { batchView, BatchView, parseTallyBody, readingOptions } from './batch.dto';
@@ -43,6 +44,7 @@ export class BatchesService {
     receive: () => Promise<ReceivedUpload>,
   ): Promise<{ created: boolean; batch: BatchView }> {
     const { campaign, section } = await this.uploadTarget(user, slug, sectionCode);
+    assertNotPurged(campaign, 'uploads');
     const upload = await receive();
     try {
       // What the upload does not say is detected from the file's first rows, as the preview does; a question
@@ -99,6 +101,7 @@ export class BatchesService {
     const input = parseTallyBody(body);
     const campaign = await this.campaigns.bySlug(slug);
     const section = await this.campaigns.section(campaign, sectionCode);
+    assertNotPurged(campaign, 'tallies');
     const country = input.country ? resolveCountry(input.country) : section.country;
     if (!country) throw new InvalidInputError('invalid_tally', `country "${input.country}" is not recognised; use a country name or ISO code like "NL".`);
     const route = await this.campaigns.router(campaign);

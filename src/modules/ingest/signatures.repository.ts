@@ -54,6 +54,35 @@ export class SignaturesRepository {
   }
 
   /**
+   * Purge: deletes every accepted row of a campaign (names, cities, regions, external ids, keys). The counts live
+   * on in `signers` and `signer_counts`; nothing reads a purged campaign's rows again (it takes no more batches).
+   */
+  async deleteCampaign(tx: EntityManager, campaignId: number): Promise<number> {
+    const [, affected] = await tx.query('DELETE FROM signatures WHERE campaign_id = $1', [campaignId]);
+    return affected;
+  }
+
+  countCampaign(campaignId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return manager.query('SELECT count(*)::int AS n FROM signatures WHERE campaign_id = $1', [campaignId]).then(([row]) => row.n);
+  }
+
+  /** Where one person's rows are, in every batch of the campaign, by upload order (batch seq) and row. */
+  ofSigner(tx: EntityManager, campaignId: number, signerKey: Buffer): Promise<{ batchId: string; batchSeq: string; rowNumber: number }[]> {
+    return tx.query(
+      `SELECT s.batch_id AS "batchId", b.seq AS "batchSeq", s.row_number AS "rowNumber"
+         FROM signatures s JOIN batches b ON b.id = s.batch_id
+        WHERE s.campaign_id = $1 AND s.signer_key = $2 ORDER BY b.seq, s.row_number`,
+      [campaignId, signerKey],
+    );
+  }
+
+  /** Erasure: deletes one person's rows in every batch of the campaign. */
+  async deleteSigner(tx: EntityManager, campaignId: number, signerKey: Buffer): Promise<number> {
+    const [, affected] = await tx.query('DELETE FROM signatures WHERE campaign_id = $1 AND signer_key = $2', [campaignId, signerKey]);
+    return affected;
+  }
+
+  /**
    * Deletes every row of a batch, in the caller's transaction (the one that marks it failed or retracted).
    * Invariant: a batch that does not count keeps no personal data; its rows are never read again.
    */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { DataSource, In, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { Pack, PackStatus } from './pack.entity';
 
 /** Which signers a pack lists: a delivery point's live signers, or those copied by the freeze. */
@@ -131,6 +131,17 @@ export class PacksRepository {
       [campaignId, deliveryPointCode ?? null],
     );
     return new Map(rows.map((r) => [r.code, `${r.signers}|${r.tallies}`]));
+  }
+
+  /** Every pack of a campaign (any status), for a purge. */
+  async idsOfCampaign(campaignId: number, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query('SELECT id FROM packs WHERE campaign_id = $1', [campaignId]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Purge: the campaign's packs are gone (their files first, by the caller); asking for packs again is refused. */
+  async deleteCampaign(tx: EntityManager, campaignId: number): Promise<void> {
+    await tx.query('DELETE FROM packs WHERE campaign_id = $1', [campaignId]);
   }
 
   findById(id: string): Promise<Pack | null> {

@@ -8,6 +8,7 @@ import { User } from '../auth/user.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignDefinition, paperSizeFor } from '../campaigns/campaign-definition';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { assertNotPurged } from '../campaigns/purged-campaign';
 import { JobQueue } from '../../queue/job-queue';
 import { Pack, packFiles } from './pack.entity';
 import { isFrozenSource, packSource } from './pack-source';
@@ -66,6 +67,7 @@ export class PacksService {
   async generateAll(slug: string, body: unknown): Promise<{ packs: PackView[] }> {
     const volumeSize = parseVolumeSize(body);
     const campaign = await this.campaigns.bySlug(slug);
+    assertNotPurged(campaign, 'new packs');
     const definition = await this.campaigns.definition(slug);
     const fingerprints = campaign.frozenAt ? new Map<string, string>() : await this.packs.liveFingerprints(campaign.id);
     const views: PackView[] = [];
