@@ -23,6 +23,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                                sets the web password (without --password: prints a one-time link
                                                to set one, valid 72 h); prints the new API token on its last line
   users:password --email E [--password P]      sets a new web password, or prints a new one-time link
+  tokens:revoke --email E                      the person's API token stops working at once
+  tokens:renew --email E                       a new API token (printed on the last line); the old one stops working
+  users:disable --email E                      the person can no longer sign in or use a token
   batch:upload --campaign SLUG --section CODE --file PATH [--mapping JSON] [--date-format FMT] [--note TEXT]
                                                queues a signatures file (a running API or worker processes it)
   totals:reconcile [--campaign SLUG]           recount the totals from the signers and repair any drift
@@ -66,6 +69,25 @@ const commands: Record<string, Command> = {
     const { values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' } } });
     if (!values.email) throw new Error('users:password needs --email');
     console.log(describePassword(app, await app.get(UsersService).resetPassword(values.email, values.password)));
+  },
+
+  'tokens:revoke': async (app, args) => {
+    const users = app.get(UsersService);
+    const user = await users.revokeToken((await users.byEmail(emailOption(args))).id);
+    console.log(`the API token of ${user.email} is revoked`);
+  },
+
+  'tokens:renew': async (app, args) => {
+    const users = app.get(UsersService);
+    const { user, token } = await users.renewToken((await users.byEmail(emailOption(args))).id);
+    console.log(`new API token for ${user.email}, valid until ${user.tokenExpiresAt.toISOString()}`);
+    console.log(token);
+  },
+
+  'users:disable': async (app, args) => {
+    const users = app.get(UsersService);
+    const user = await users.disable((await users.byEmail(emailOption(args))).id);
+    console.log(`${user.email} is disabled`);
   },
 
   'batch:upload': async (app, args) => {
@@ -133,6 +155,12 @@ const commands: Record<string, Command> = {
     }
   },
 };
+
+function emailOption(args: string[]): string {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' } } });
+  if (!values.email) throw new Error('this command needs --email');
+  return values.email;
+}
 
 function describePassword(app: INestApplicationContext, setup: PasswordSetup): string {
   if (setup.passwordSet) return 'web password set';

@@ -21,6 +21,10 @@ const s = (statuses: string): Expected => Object.fromEntries(statuses.split(' ')
  * posted without a CSRF token (403). The OpenAPI document, the metrics, probes and public counter are open.
  */
 const MATRIX: Record<string, Expected> = {
+  'GET /api/users': s('401 401 200 403 403 403 403'),
+  'POST /api/users/:id/token/revoke': s('401 401 400 403 403 403 403'),
+  'POST /api/users/:id/token': s('401 401 400 403 403 403 403'),
+  'POST /api/users/:id/disable': s('401 401 400 403 403 403 403'),
   'GET /api/docs/swagger-ui-init.js': s('200 200 200 200 200 200 200'),
   'GET /api/docs/docs/swagger-ui-init.js': s('200 200 200 200 200 200 200'),
   'GET /api/docs': s('200 200 200 200 200 200 200'),
