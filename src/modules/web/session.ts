@@ -3,6 +3,7 @@ import RedisStore from 'connect-redis';
 import session from 'express-session';
 import Redis from 'ioredis';
 import { createHmac } from 'node:crypto';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config';
 
 declare module 'express-session' {
@@ -22,7 +23,7 @@ export const SESSION_COOKIE = 'handin.sid';
  * the session ends SESSION_MAX_HOURS after sign-in however active it is. Only a request that carries a session
  * cookie or creates a session touches Redis, so API calls with a bearer token cost nothing extra.
  */
-export function sessionMiddleware(config: AppConfig, redis: Redis, keyPrefix: string): RequestHandler[] {
+export function sessionMiddleware(config: AppConfig, redis: Redis, keyPrefix: string, clock: Clock): RequestHandler[] {
   const idleMs = config.sessionIdleMinutes * 60_000;
   const store = new RedisStore({ client: redis, prefix: keyPrefix, ttl: idleMs / 1000 });
   const sessions = session({
@@ -38,7 +39,7 @@ export function sessionMiddleware(config: AppConfig, redis: Redis, keyPrefix: st
   const maxAgeMs = config.sessionMaxHours * 3600_000;
   const absoluteExpiry: RequestHandler = (request, _response, next) => {
     const signedInAt = request.session?.signedInAt;
-    if (signedInAt !== undefined && Date.now() - signedInAt > maxAgeMs) return request.session.destroy(() => next());
+    if (signedInAt !== undefined && clock.now().getTime() - signedInAt > maxAgeMs) return request.session.destroy(() => next());
     next();
   };
   return [sessions, absoluteExpiry];

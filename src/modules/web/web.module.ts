@@ -1,4 +1,5 @@
 import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RedisClient } from '../../redis/redis.module';
@@ -36,11 +37,12 @@ export class WebModule implements NestModule {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisClient,
     private readonly assets: AssetCatalogue,
+    private readonly clock: Clock,
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(...sessionMiddleware(this.config, this.redis, `${this.config.redisPrefix}:session:`), pageLocals(this.assets), csrfProtection)
+      .apply(...sessionMiddleware(this.config, this.redis, `${this.config.redisPrefix}:session:`, this.clock), pageLocals(this.assets), csrfProtection)
       .forRoutes('*');
   }
 }
