@@ -23,6 +23,10 @@ export interface AppConfig {
   /** How often the scheduled reconciliation recounts totals. 0 disables the schedule. */
   reconcileEveryMs: number;
   maxUploadBytes: number;
+  /** The most rows, columns and characters per value one upload may have (past them: a clear refusal). */
+  maxRowsPerBatch: number;
+  maxColumns: number;
+  maxFieldChars: number;
   /** Days an ended batch's uploaded file is kept (0: deleted as soon as the batch is counted, failed or retracted). */
   sourceRetentionDays: number;
   /** Days an ended batch's rejection report is kept. */
@@ -107,6 +111,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     parseChunkBytes: integer('PARSE_CHUNK_BYTES', 2 * 1024 * 1024, 1024),
     reconcileEveryMs: integer('RECONCILE_EVERY_MS', 60 * 60 * 1000, 0),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1),
+    maxRowsPerBatch: integer('MAX_ROWS_PER_BATCH', 5_000_000, 1),
+    maxColumns: integer('MAX_COLUMNS', 500, 1),
+    maxFieldChars: integer('MAX_FIELD_CHARS', 10_000, 1),
     sourceRetentionDays: integer('SOURCE_RETENTION_DAYS', 0, 0),
     reportRetentionDays: integer('REPORT_RETENTION_DAYS', 30, 0),
     fileSweepEveryMs: integer('FILE_SWEEP_EVERY_MS', 60 * 60 * 1000, 0),

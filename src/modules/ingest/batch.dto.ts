@@ -29,6 +29,11 @@ export function batchView(batch: Batch, sectionCode: string) {
 }
 export type BatchView = ReturnType<typeof batchView>;
 
+/** A note is a line for people (where the signatures were collected), a date format a handful of tokens. */
+export const NOTE_MAX_CHARS = 500;
+export const DATE_FORMAT_MAX_CHARS = 100;
+const COLUMN_NAME_MAX_CHARS = 300;
+
 /** Reads the optional `mapping` form field: a JSON object from canonical field to the file's column name. */
 export function parseMappingField(raw: string | undefined): Partial<Record<CanonicalField, string>> | null {
   if (!raw?.trim()) return null;
@@ -42,11 +47,11 @@ export function parseMappingField(raw: string | undefined): Partial<Record<Canon
     throw new InvalidInputError('invalid_mapping', 'mapping must be a JSON object from field to column name, e.g. {"email":"Courriel"}.');
   }
   const unknown = Object.keys(value).filter((k) => !(CANONICAL_FIELDS as readonly string[]).includes(k));
-  const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string' || !v.trim());
+  const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string' || !v.trim() || v.length > COLUMN_NAME_MAX_CHARS);
   if (unknown.length || notText.length) {
     throw new InvalidInputError(
       'invalid_mapping',
-      [unknown.length && `unknown field(s) ${unknown.join(', ')} (fields are ${CANONICAL_FIELDS.join(', ')})`, notText.length && `field(s) ${notText.map(([k]) => k).join(', ')} need a column name`]
+      [unknown.length && `unknown field(s) ${unknown.join(', ')} (fields are ${CANONICAL_FIELDS.join(', ')})`, notText.length && `field(s) ${notText.map(([k]) => k).join(', ')} need a column name (of at most ${COLUMN_NAME_MAX_CHARS} characters)`]
         .filter(Boolean)
         .join('; '),
     );
@@ -54,8 +59,20 @@ export function parseMappingField(raw: string | undefined): Partial<Record<Canon
   return value as Partial<Record<CanonicalField, string>>;
 }
 
+export function refuseLongNote(note: string | undefined): void {
+  if (note && note.length > NOTE_MAX_CHARS) throw new InvalidInputError('note_too_long', `The note may have at most ${NOTE_MAX_CHARS} characters.`);
+}
+
+export function refuseLongDateFormat(dateFormat: string | null | undefined): void {
+  if (dateFormat && dateFormat.length > DATE_FORMAT_MAX_CHARS) {
+    throw new InvalidInputError('invalid_date_format', `A date format has at most ${DATE_FORMAT_MAX_CHARS} characters, like "DD/MM/YYYY HH:mm".`);
+  }
+}
+
 /** How to read an upload: what it says, else the section's saved preset. */
 export function readingOptions(fields: Record<string, string>, preset: { presetMapping: Record<string, string> | null; presetDateFormat: string | null }) {
+  refuseLongNote(fields.note);
+  refuseLongDateFormat(fields.dateFormat);
   return {
     mapping: parseMappingField(fields.mapping) ?? (preset.presetMapping as Partial<Record<CanonicalField, string>> | null),
     dateFormat: fields.dateFormat?.trim() || preset.presetDateFormat,
@@ -79,5 +96,6 @@ export function parseTallyBody(body: unknown): TallyInput {
   }
   if (b.country !== undefined && typeof b.country !== 'string') throw new InvalidInputError('invalid_tally', 'country must be a country name or ISO code.');
   if (b.note !== undefined && typeof b.note !== 'string') throw new InvalidInputError('invalid_tally', 'note must be text.');
+  refuseLongNote(b.note as string | undefined);
   return { kind: 'tally', count: b.count as number, country: b.country as string | undefined, note: b.note as string | undefined };
 }

@@ -19,7 +19,7 @@ import { splitAtRecords, wholeFile } from './reading/file-chunks';
 import { openRecordRange, openRecords, readFailure, splittable } from './reading/file-reader';
 import { ParseFailure } from './reading/parse-failure';
 import { RowRules } from './reading/row-normaliser';
-import { columnsOfHeader, RowCounts, RowStream } from './reading/row-stream';
+import { columnsOfHeader, RowCounts, RowLimits, RowStream } from './reading/row-stream';
 import { SignaturesRepository } from './signatures.repository';
 import { toLuxonFormat } from './reading/signed-at';
 
@@ -120,6 +120,7 @@ export class ParseService {
     const rejections = safeCsvStream();
     const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejectionsPart(chunk.index)));
     const rows = new RowStream({
+      limits: this.rowLimits(),
       batchId: batch.id,
       campaignId: campaign.id,
       explicitMapping: batch.mapping,
@@ -177,6 +178,11 @@ export class ParseService {
       await this.status.fail(batchId, error.message);
       return null;
     }
+  }
+
+  /** How large a file may be (shared with the preview). */
+  rowLimits(): RowLimits {
+    return { rows: this.config.maxRowsPerBatch, columns: this.config.maxColumns, fieldChars: this.config.maxFieldChars };
   }
 
   /** The validation rules for one batch's rows (shared with the preview, so a preview predicts the batch). */

@@ -5,7 +5,7 @@ import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Section } from '../campaigns/section.entity';
-import { parseMappingField } from './batch.dto';
+import { parseMappingField, refuseLongDateFormat } from './batch.dto';
 import { CanonicalField } from './reading/header-mapping';
 
 export interface Preset {
@@ -32,6 +32,7 @@ export class PresetsService {
     if (input.dateFormat !== undefined && input.dateFormat !== null && typeof input.dateFormat !== 'string') {
       throw new InvalidInputError('invalid_preset', 'dateFormat must be text like "DD/MM/YYYY HH:mm", or null.');
     }
+    refuseLongDateFormat(input.dateFormat as string | null | undefined);
     const mapping = input.mapping === undefined || input.mapping === null ? null : parseMappingField(JSON.stringify(input.mapping));
     const preset = { presetMapping: mapping as Record<string, string> | null, presetDateFormat: (input.dateFormat as string | null | undefined)?.trim() || null };
     await this.campaignsRepository.savePreset(section.id, preset);

@@ -103,6 +103,7 @@ export class PreviewService {
     rejections.pipe(discard());
     const countries = new CountryTally(reading.country?.column ?? null, section.country);
     const rows = new RowStream({
+      limits: this.parse.rowLimits(),
       batchId: 'preview',
       campaignId: campaign.id,
       explicitMapping: reading.mapping,

@@ -34,6 +34,9 @@ export interface ByteRange {
 /** Enough to recognise the format and to hold the header line the delimiter is guessed from. */
 const SAMPLE_BYTES = 64 * 1024;
 
+/** The longest row read, in characters: far beyond any signature row, well within memory. */
+export const MAX_RECORD_CHARS = 1_000_000;
+
 const EMPTY_FILE = 'The file is empty. Export the signatures again and upload the new file.';
 const EXPORT_ADVICE = 'Export the signatures as CSV or XLSX and upload that file.';
 
@@ -169,7 +172,9 @@ export function openRecordRange(path: string, encoding: CsvEncoding, delimiter: 
 }
 
 function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, onBytes?: (bytesRead: number) => void, range?: ByteRange): Readable {
-  const records = new Parser({ delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+  // A record (one row, all its fields) is held in memory until it ends: a row of a million characters is no
+  // signature, and a file made of one endless quoted field must not fill the memory.
+  const records = new Parser({ delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: MAX_RECORD_CHARS });
   const file = createReadStream(path, range ? { start: range.start, end: range.end === null ? undefined : range.end - 1 } : {});
   // Errors reach the consumer through `records`, which pipeline destroys with the first error of any stage;
   // a consumer that destroys `records` closes the file in turn.
@@ -202,6 +207,8 @@ function csvFailure(error: CsvError, before: RecordsBefore): ParseFailure {
 function csvProblem(error: CsvError, recordsBefore: number): string {
   // csv-parse 5.6 names one code without the CSV_ prefix, hence the string comparison.
   switch (String(error.code)) {
+    case 'CSV_MAX_RECORD_SIZE':
+      return `a row is longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters, far more than a signature needs (perhaps a quote that never closes)`;
     case 'CSV_QUOTE_NOT_CLOSED':
       return `the file ends inside a quoted field; the quote opened in row ${recordsBefore + error.records + 1}, counting the header row, is never closed`;
     case 'CSV_INVALID_CLOSING_QUOTE':

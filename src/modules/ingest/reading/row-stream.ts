@@ -12,12 +12,21 @@ export interface RowCounts {
   rejectionsByReason: Partial<Record<RejectionReason, number>>;
 }
 
+/** How large a file may be: past any of these, the batch fails with a message (docs/design.md "Ingest"). */
+export interface RowLimits {
+  rows: number;
+  columns: number;
+  /** Characters in one value. */
+  fieldChars: number;
+}
+
 export interface RowStreamOptions {
   batchId: string;
   campaignId: number;
   explicitMapping: Partial<Record<CanonicalField, string>> | null;
   rules: Omit<RowRules, 'columns'>;
   rejections: Stringifier;
+  limits: RowLimits;
   /** Keep this many accepted rows in `sample` (the preview shows them). */
   sampleSize?: number;
   /**
@@ -65,6 +74,7 @@ export class RowStream extends Transform {
       if (record.every((value) => value.trim() === '')) return done(); // a row of empty cells is a blank line
       this.counts.rows++;
       const rowNumber = this.rowsBefore + this.records;
+      this.checkLimits(rowNumber, record);
       const result = normaliseRow(record, this.rules);
       if (typeof result === 'string') {
         this.reject(rowNumber, record, result, done);
@@ -95,7 +105,23 @@ export class RowStream extends Transform {
     return Object.fromEntries(Object.entries(columns).map(([field, index]) => [field, this.headers[index!]]));
   }
 
+  private checkLimits(rowNumber: number, record: string[]): void {
+    const { limits } = this.options;
+    if (rowNumber > limits.rows) {
+      throw new ParseFailure(`The file has more than ${limits.rows.toLocaleString('en')} rows, the most one upload may hold. Split it into smaller files and upload each.`);
+    }
+    const long = record.findIndex((value) => value.length > limits.fieldChars);
+    if (long >= 0) {
+      throw new ParseFailure(
+        `Row ${rowNumber} has a value of more than ${limits.fieldChars.toLocaleString('en')} characters in column "${this.headers[long] ?? long + 1}". No signature needs that much: check the export.`,
+      );
+    }
+  }
+
   private useHeader(headers: string[]): void {
+    if (headers.length > this.options.limits.columns) {
+      throw new ParseFailure(`The file has ${headers.length} columns; at most ${this.options.limits.columns} are read. Export only the columns you need (name, e-mail, country, city, date).`);
+    }
     this.headers = headers;
     const columns = columnsOfHeader(headers, this.options.explicitMapping);
     this.rules = { ...this.options.rules, columns };

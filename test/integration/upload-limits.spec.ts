@@ -1,0 +1,45 @@
+import { csv, people } from '../support/builders';
+import { auth, TestApp } from '../support/test-app';
+
+/** The size limits of one upload (MAX_ROWS_PER_BATCH, MAX_COLUMNS, MAX_FIELD_CHARS): refused with what to do, nothing counted. */
+describe('upload limits', () => {
+  let app: TestApp;
+  let admin: string;
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await TestApp.start({ config: { maxRowsPerBatch: 5, maxColumns: 6, maxFieldChars: 40 } });
+    admin = await app.token('admin');
+    slug = await app.newCampaign(admin);
+  });
+  afterAll(() => app?.close());
+
+  const dryRun = (file: string) => app.http.post(`/api/campaigns/${slug}/sections/NL/batches?dryRun=true`).set(auth(admin)).attach('file', Buffer.from(file), 'f.csv');
+
+  it.each([
+    ['more rows than one upload may hold', csv(people(6, 'many')), 'more than 5 rows'],
+    ['more columns than are read', 'Full name,Email,a,b,c,d,e\nJane,j@example.org,1,2,3,4,5\n', '7 columns; at most 6'],
+    ['a value longer than any signature needs', `Full name,Email\n${'x'.repeat(41)},j@example.org\n`, 'more than 40 characters'],
+  ])('refuses %s in a dry run and an upload', async (_, file, message) => {
+    const preview = await dryRun(file);
+    expect([preview.status, preview.body.message]).toEqual([422, expect.stringContaining(message)]);
+    const { body } = await app.http.post(`/api/campaigns/${slug}/sections/NL/batches`).set(auth(admin)).attach('file', Buffer.from(file), 'f.csv').expect(202);
+    const batch = await app.waitForBatch(admin, body.id);
+    expect([batch.status, batch.error]).toEqual(['failed', expect.stringContaining(message)]);
+  });
+
+  it('still counts a file within the limits', async () => {
+    expect((await app.ingest(admin, slug, 'NL', people(5, 'within'))).counted).toBe(5);
+    expect((await app.totals(admin, slug)).online).toBe(5);
+  });
+
+  it('refuses a note, a date format or a column name longer than their limits', async () => {
+    const tally = await app.http.post(`/api/campaigns/${slug}/sections/NL/batches`).set(auth(admin)).send({ kind: 'tally', count: 5, note: 'n'.repeat(501) });
+    expect([tally.status, tally.body.error]).toEqual([400, 'note_too_long']);
+    const preset = await app.http.put(`/api/campaigns/${slug}/sections/NL/preset`).set(auth(admin)).send({ dateFormat: 'D'.repeat(101) });
+    expect([preset.status, preset.body.error]).toEqual([400, 'invalid_date_format']);
+    const mapping = await app.http.put(`/api/campaigns/${slug}/sections/NL/preset`).set(auth(admin)).send({ mapping: { email: 'c'.repeat(301) } });
+    expect([mapping.status, mapping.body.error]).toEqual([400, 'invalid_mapping']);
+    expect((await app.totals(admin, slug)).offline).toBe(0);
+  });
+});
