@@ -1,5 +1,5 @@
 import { people } from '../support/builders';
-import { appWithBrowser, checkPage, signIn, visitor } from '../support/browser';
+import { appWithBrowser, checkPage, signedInVisitor, visitor } from '../support/browser';
 
 /**
  * Journeys 3 and 5: a coordinator cannot open another section's pages by URL (a "not found" page with none of its
@@ -13,9 +13,7 @@ describe('who may see what, and sessions', () => {
     const admin = await world.app.token('admin');
     const slug = await world.app.newCampaign(admin);
     const germany = await world.app.ingest(admin, slug, 'DE', people(3, 'berlin'));
-    const coordinator = await world.app.person('coordinator', 'NL');
-    const you = await visitor(world.browser, world.app.baseUrl);
-    await signIn(you.page, coordinator.email, coordinator.password);
+    const you = await signedInVisitor(world, 'coordinator', 'NL');
 
     for (const path of [`/campaigns/${slug}/sections/DE`, `/campaigns/${slug}/sections/DE/upload`, `/batches/${germany.id}`, `/batches/${germany.id}/retract`]) {
       const response = await you.page.goto(path);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { campaignDefinition, people } from '../support/builders';
-import { appWithBrowser, checkPage, PHONE, signIn, visitor } from '../support/browser';
+import { appWithBrowser, checkPage, PHONE, signedInVisitor } from '../support/browser';
 import { pdfText } from '../support/pdf';
 import { sleep } from '../support/test-app';
 
@@ -27,10 +27,8 @@ describe("an activist's pack page", () => {
       await sleep(100);
     }
 
-    const activist = await world.app.person('activist', 'HAGUE');
-    const you = await visitor(world.browser, world.app.baseUrl, PHONE);
+    const you = await signedInVisitor(world, 'activist', 'HAGUE', PHONE);
     const { page } = you;
-    await signIn(page, activist.email, activist.password);
     expect(new URL(page.url()).pathname).toBe(`/campaigns/${slug}/delivery-points/HAGUE`);
     await expect(page.locator('.context').innerText()).resolves.toContain('11:00');
     await expect(page.locator('.context').innerText()).resolves.toContain('UTC+02:00');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { csv, people } from '../support/builders';
-import { appWithBrowser, checkPage, signIn, visitor } from '../support/browser';
+import { appWithBrowser, checkPage, signedInVisitor } from '../support/browser';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -15,7 +15,6 @@ describe('a coordinator fixes and retracts', () => {
   it('shows refused rows, answers bad input in place, and retracts with the consequence named', async () => {
     const admin = await world.app.token('admin');
     const slug = await world.app.newCampaign(admin);
-    const coordinator = await world.app.person('coordinator', 'NL');
     const good = people(5, 'keep', '2017-05-10T10:00:00Z');
     const bad = [
       { first: 'No', last: 'Email', email: 'not-an-address', signed: '2017-05-02T10:00:00Z' },
@@ -26,9 +25,8 @@ describe('a coordinator fixes and retracts', () => {
     const kept = await world.app.ingest(admin, slug, 'NL', good);
     expect(kept.counted).toBe(5);
 
-    const you = await visitor(world.browser, world.app.baseUrl);
+    const you = await signedInVisitor(world, 'coordinator', 'NL');
     const { page } = you;
-    await signIn(page, coordinator.email, coordinator.password);
     await expect(page.getByTestId('section-total').innerText()).resolves.toBe('5');
 
     // Bad files are answered on the upload page, and nothing is counted.

@@ -1,4 +1,4 @@
-import { appWithBrowser, checkPage, signIn, visitor } from '../support/browser';
+import { appWithBrowser, checkPage, signedInVisitor } from '../support/browser';
 
 /**
  * Journey 1: a coordinator checks a semicolon export whose headers Handin does not know, maps its columns in
@@ -24,11 +24,8 @@ describe('a coordinator counts an export with unknown headers', () => {
   it('maps, saves the preset, counts and sees the numbers change live; the next file needs no mapping', async () => {
     const admin = await world.app.token('admin');
     const slug = await world.app.newCampaign(admin);
-    const coordinator = await world.app.person('coordinator', 'NL');
-    const you = await visitor(world.browser, world.app.baseUrl);
+    const you = await signedInVisitor(world, 'coordinator', 'NL');
     const { page } = you;
-
-    await signIn(page, coordinator.email, coordinator.password);
     expect(new URL(page.url()).pathname).toBe(`/campaigns/${slug}/sections/NL`);
     await expect(page.getByTestId('section-total').innerText()).resolves.toBe('0');
     await checkPage(page, 'coordinator-section-empty');
@@ -92,10 +89,8 @@ describe('a coordinator counts an export with unknown headers', () => {
   it('asks which way dates read when the values allow both, and counts once answered', async () => {
     const admin = await world.app.token('admin');
     const slug = await world.app.newCampaign(admin);
-    const coordinator = await world.app.person('coordinator', 'NL');
-    const you = await visitor(world.browser, world.app.baseUrl);
+    const you = await signedInVisitor(world, 'coordinator', 'NL');
     const { page } = you;
-    await signIn(page, coordinator.email, coordinator.password);
     // Every date reads both ways (no day past the 12th): Handin must not guess.
     const file = ['Name,Email,Date', 'Lotte Visser,lotte@example.org,01/05/2017', 'Bram de Boer,bram@example.org,02/05/2017'].join('\n');
     await page.goto(`/campaigns/${slug}/sections/NL/upload`);

@@ -61,6 +61,19 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await Promise.all([page.waitForURL((url) => url.pathname !== '/sign-in'), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
+/** A new person of `role` (for a section or delivery point `scope`) in a browser tab of their own, signed in. */
+export async function signedInVisitor(
+  world: { app: TestApp; browser: Browser },
+  role: 'admin' | 'coordinator' | 'activist',
+  scope?: string,
+  viewport = DESKTOP,
+): Promise<Visitor> {
+  const person = await world.app.person(role, scope);
+  const you = await visitor(world.browser, world.app.baseUrl, viewport);
+  await signIn(you.page, person.email, person.password);
+  return you;
+}
+
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 interface AxeViolation {
