@@ -1,6 +1,7 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { CoreModule } from './common/core.module';
 import { RateLimitModule } from './common/rate-limit.module';
 import { AppConfig } from './config/config';
@@ -55,6 +56,7 @@ export class AppModule {
         QueueModule,
         CoreModule,
         RateLimitModule,
+        AuditModule,
         AuthModule,
         CampaignsModule,
         IngestModule,

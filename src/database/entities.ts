@@ -1,3 +1,4 @@
+import { AuditRecord } from '../audit/audit-record.entity';
 import { User } from '../modules/auth/user.entity';
 import { Campaign } from '../modules/campaigns/campaign.entity';
 import { DeliveryPoint } from '../modules/campaigns/delivery-point.entity';
@@ -8,4 +9,4 @@ import { Batch } from '../modules/ingest/batch.entity';
 import { Pack } from '../modules/packs/pack.entity';
 
 /** Entities for ordinary reads and writes; the hot-path tables (signatures, signers, counts) use SQL. */
-export const ENTITIES = [Campaign, Petition, Section, DeliveryPoint, RoutingRule, User, Batch, Pack];
+export const ENTITIES = [Campaign, Petition, Section, DeliveryPoint, RoutingRule, User, Batch, Pack, AuditRecord];

@@ -172,6 +172,33 @@ export const SCHEMA: Record<string, SchemaObject> = {
     properties: { total: { type: 'integer' }, goal: { type: 'integer' }, updatedAt: { type: 'string', format: 'date-time', nullable: true } },
   },
   freeze: { type: 'object', properties: { frozenAt: { type: 'string', format: 'date-time' } } },
+  audit: {
+    type: 'object',
+    properties: {
+      lines: {
+        type: 'array',
+        items: {
+          type: 'object',
+          description: 'One action: who, when, on what, how it ended; never signer data',
+          properties: {
+            id: { type: 'string', description: 'Pass as `before` for the next page' },
+            at: { type: 'string', format: 'date-time' },
+            action: { type: 'string', example: 'batch.retract' },
+            actor: { type: 'string', example: 'lead@example.org' },
+            actorId: { type: 'integer', nullable: true },
+            outcome: { type: 'string', enum: ['ok', 'refused'] },
+            campaign: { type: 'string', nullable: true },
+            section: { type: 'string', nullable: true },
+            deliveryPoint: { type: 'string', nullable: true },
+            batchId: { type: 'string', format: 'uuid', nullable: true },
+            personId: { type: 'integer', nullable: true },
+            address: { type: 'string', nullable: true, description: 'The client address, for sign-ins' },
+            detail: { type: 'object', description: 'Counts and flags of the action' },
+          },
+        },
+      },
+    },
+  },
   generatePacks: { type: 'object', properties: { volumeSize: { type: 'integer', minimum: 1, example: 25000 } } },
   packs: { type: 'object', properties: { packs: { type: 'array', items: { type: 'object' } } } },
   pack: {

@@ -22,6 +22,7 @@ const s = (statuses: string): Expected => Object.fromEntries(statuses.split(' ')
  */
 const MATRIX: Record<string, Expected> = {
   'GET /api/users': s('401 401 200 403 403 403 403'),
+  'GET /api/audit': s('401 401 200 403 403 403 403'),
   'POST /api/users/:id/token/revoke': s('401 401 400 403 403 403 403'),
   'POST /api/users/:id/token': s('401 401 400 403 403 403 403'),
   'POST /api/users/:id/disable': s('401 401 400 403 403 403 403'),
@@ -66,6 +67,7 @@ const MATRIX: Record<string, Expected> = {
   'GET /set-password/:secret': s('404 404 404 404 404 404 404'),
   'POST /set-password/:secret': s('403 404 404 404 404 404 404'),
   'GET /': s('303 303 200 303 303 303 303'),
+  'GET /admin/audit': s('303 303 200 403 403 403 403'),
   'GET /campaigns/:slug/sections/:section': s('303 303 200 200 404 403 403'),
   'GET /campaigns/:slug/sections/:section/numbers': s('303 303 200 200 404 403 403'),
   'GET /campaigns/:slug/sections/:section/upload': s('303 303 200 200 404 403 403'),

@@ -1,14 +1,4 @@
-import request from 'supertest';
 import { TestApp } from '../support/test-app';
-
-/** An agent holding a web session of a person who signed in with e-mail and password, as a browser would. */
-async function signedIn(t: TestApp, email: string, password: string) {
-  const agent = request.agent(t.app.getHttpServer());
-  const page = await agent.get('/sign-in').expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-  await agent.post('/sign-in').type('form').send({ _csrf: csrf, email, password, next: '/' }).expect(303);
-  return agent;
-}
 
 describe('the queue dashboard (/admin/queues)', () => {
   let t: TestApp;
@@ -29,7 +19,7 @@ describe('the queue dashboard (/admin/queues)', () => {
 
   it('opens for an admin signed in to the web app', async () => {
     const admin = await t.person('admin');
-    const agent = await signedIn(t, admin.email, admin.password);
+    const agent = await t.signedInAgent(admin.email, admin.password);
     await agent.get('/admin/queues').expect(200);
     await agent.get('/admin/queues/api/queues').expect(200);
   });
@@ -38,7 +28,7 @@ describe('the queue dashboard (/admin/queues)', () => {
     const coordinator = await t.person('coordinator', 'NL');
     await t.http.get('/admin/queues').set('Authorization', `Bearer ${coordinator.token}`).expect(403);
     await t.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${coordinator.token}`).expect(403);
-    const agent = await signedIn(t, coordinator.email, coordinator.password);
+    const agent = await t.signedInAgent(coordinator.email, coordinator.password);
     await agent.get('/admin/queues').expect(403);
     const activist = await t.token('activist', 'HAGUE');
     await t.http.get('/admin/queues').set('Authorization', `Bearer ${activist}`).expect(403);

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignersRepository } from '../../src/modules/dedupe/signers.repository';
 import { people } from '../support/builders';
@@ -27,7 +29,7 @@ describe('erasing a signer on request', () => {
     throw new Error(`pack of ${code} not done`);
   };
 
-  it('removes everything of a person who signed in two batches; the total loses one and the pack goes stale', async () => {
+  it('removes everything of a person who signed in two batches; the total loses one and the pack is made again without them', async () => {
     const slug = await t.newCampaign(admin);
     const dutch = people(5, 'Erasea').map((p, i) => ({ ...p, city: `Erasetown${i}` }));
     // Erasea2 signs again with the same (differently spelled) e-mail in Germany, plus three new people.
@@ -40,16 +42,17 @@ describe('erasing a signer on request', () => {
     expect(before.total).toBe(8);
 
     const dry = await erase(slug, { email: 'erasea2@example.org', dryRun: true }).expect(200);
-    expect(dry.body).toMatchObject({ dryRun: true, signaturesDeleted: 2, counted: true, totalBefore: 8, totalAfter: 7, packsStale: ['HAGUE'] });
+    expect(dry.body).toMatchObject({ dryRun: true, signaturesDeleted: 2, counted: true, totalBefore: 8, totalAfter: 7, packsRemade: ['HAGUE'] });
     expect(dry.body.message).toBe(
       'Removing the signature of erasea2@example.org from campaign "Stop the persecution" would delete 2 signatures, and the total would go from 8 to 7; nothing was changed yet.',
     );
     expect(await t.totals(admin, slug)).toEqual(before);
     expect(await dump()).toMatch(/Erasea2[\s\S]*Erasestadt/);
-    expect((await pack(slug, 'HAGUE')).stale).toBe(false);
+    const listed = await pack(slug, 'HAGUE');
+    expect(listed.stale).toBe(false);
 
     const done = await erase(slug, { email: 'erasea2@example.org' }).expect(200);
-    expect(done.body).toMatchObject({ dryRun: false, signaturesDeleted: 2, counted: true, totalBefore: 8, totalAfter: 7, packsStale: ['HAGUE'] });
+    expect(done.body).toMatchObject({ dryRun: false, signaturesDeleted: 2, counted: true, totalBefore: 8, totalAfter: 7, packsRemade: ['HAGUE'] });
     expect(done.body.message).toMatch(
       /^We removed the signature of erasea2@example.org from campaign "Stop the persecution" on \d{4}-\d{2}-\d{2}; 2 signatures were deleted, the total went from 8 to 7\.$/,
     );
@@ -59,7 +62,15 @@ describe('erasing a signer on request', () => {
     const text = await dump();
     expect(text).not.toMatch(/Erasea2|Erasetown2|Erasestadt/);
     expect(text).toMatch(/Erasea1/); // nobody else's
-    expect((await pack(slug, 'HAGUE')).stale).toBe(true);
+    // The pack that listed the person is gone, files and all; a new one without them takes its place.
+    const remade = await pack(slug, 'HAGUE');
+    expect(remade).toMatchObject({ stale: false, signatures: listed.signatures - 1 });
+    expect(remade.listSha256).not.toBe(listed.listSha256);
+    const list = await t.http.get(`/api/campaigns/${slug}/delivery-points/HAGUE/signatures.csv`).set(auth(admin)).expect(200);
+    expect(list.text).toMatch(/Erasea1/);
+    expect(list.text).not.toMatch(/Erasea2/);
+    const packFiles = (await readdir(join(t.world.config.storageDir, 'packs'), { withFileTypes: true, recursive: true })).filter((e) => e.isFile());
+    for (const file of packFiles) expect((await readFile(join(file.parentPath, file.name))).toString('latin1')).not.toMatch(/Erasea2|Erasestadt/);
     expect(await recount(slug)).toMatchObject({ mismatched: 0 });
 
     // Asking again finds nothing and changes nothing.

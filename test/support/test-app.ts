@@ -10,6 +10,7 @@ import request from 'supertest';
 import { createApi } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/config';
 import { UsersService } from '../../src/modules/auth/users.service';
+import { OPERATOR } from '../../src/modules/auth/access';
 import { QUEUE_NAMES } from '../../src/queue/jobs';
 import { redisConnectionOptions } from '../../src/queue/redis-connection';
 import { CampaignDefinition } from '../../src/modules/campaigns/campaign-definition';
@@ -187,7 +188,7 @@ export class TestApp {
   /** Creates a user directly (as the CLI does) and returns its token. */
   async token(role: 'admin' | 'coordinator' | 'activist', scope?: string): Promise<string> {
     const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
-    const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope });
+    const { token } = await this.app.get(UsersService).create(OPERATOR, { email, role, section: scope, deliveryPoint: scope });
     return token;
   }
 
@@ -195,8 +196,17 @@ export class TestApp {
   async person(role: 'admin' | 'coordinator' | 'activist', scope?: string): Promise<{ email: string; password: string; token: string }> {
     const email = `${role}-${randomBytes(3).toString('hex')}@example.org`;
     const password = `password-${randomBytes(6).toString('hex')}`;
-    const { token } = await this.app.get(UsersService).create({ email, role, section: scope, deliveryPoint: scope, password });
+    const { token } = await this.app.get(UsersService).create(OPERATOR, { email, role, section: scope, deliveryPoint: scope, password });
     return { email, password, token };
+  }
+
+  /** An agent holding a web session of a person who signed in with e-mail and password, as a browser would. */
+  async signedInAgent(email: string, password: string): Promise<request.Agent> {
+    const agent = request.agent(this.app.getHttpServer());
+    const page = await agent.get('/sign-in').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    await agent.post('/sign-in').type('form').send({ _csrf: csrf, email, password, next: '/' }).expect(303);
+    return agent;
   }
 
   /** The address the API listens on, for a browser. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AuditEntry, AuditLog } from '../../src/audit/audit-log';
 import { Clock } from '../../src/common/clock';
 import { User } from '../../src/modules/auth/user.entity';
 import { CampaignsRepository } from '../../src/modules/campaigns/campaigns.repository';
@@ -25,6 +26,8 @@ describe('DedupeService', () => {
   let signerChanges: { change: 'commit' | 'retract'; target: CommitTarget }[];
   /** Campaigns whose totals were asked to be refreshed, with the reason. */
   let refreshed: string[];
+  /** Lines written to the audit log. */
+  let audited: AuditEntry[];
   let commitCounts: CommitCounts;
   let effect: { counted: number; countedElsewhere: number };
 
@@ -34,6 +37,7 @@ describe('DedupeService', () => {
     store = fakeStore(...batches);
     signerChanges = [];
     refreshed = [];
+    audited = [];
     const signers = {
       inCampaignLock: <T>(_campaignId: number, work: (tx: EntityManager) => Promise<T>) => work({} as EntityManager),
       commitBatch: async (_tx: EntityManager, target: CommitTarget) => {
@@ -53,7 +57,8 @@ describe('DedupeService', () => {
     const campaigns = { findById: async (id: number) => ({ id, timezone: 'Europe/Amsterdam' }) } as unknown as CampaignsRepository;
     const jobs = { refreshTotals: async (campaignId: number, reason: string) => void refreshed.push(`${campaignId}:${reason}`) } as unknown as JobQueue;
     const clock = { now: () => NOW } as Clock;
-    return new DedupeService(signers, store.status, {} as DuplicatesRepository, store.batchesRepository, batchesService, campaigns, jobs, clock);
+    const audit = { record: async (_tx: EntityManager, entry: AuditEntry) => void audited.push(entry) } as unknown as AuditLog;
+    return new DedupeService(signers, store.status, {} as DuplicatesRepository, store.batchesRepository, batchesService, campaigns, jobs, clock, audit);
   }
   const target = (id: string): CommitTarget => ({ batchId: id, batchSeq: '1', campaignId: 7, sectionId: 3, timezone: 'Europe/Amsterdam' });
 
@@ -104,6 +109,7 @@ describe('DedupeService', () => {
       expect(store.batches.get('b')).toMatchObject({ status: 'failed', retractedAt: null });
       expect(signerChanges).toEqual([]);
       expect(refreshed).toEqual([]);
+      expect(audited).toEqual([]);
     });
 
     it('takes a committed batch out of the signers, deletes its rows and refreshes the totals', async () => {
@@ -114,6 +120,7 @@ describe('DedupeService', () => {
       expect(signerChanges).toEqual([{ change: 'retract', target: target('b') }]);
       expect(store.rowsDeleted).toEqual(['b']);
       expect(refreshed).toEqual(['7:retract-b']);
+      expect(audited).toEqual([expect.objectContaining({ action: 'batch.retract', actor: ADMIN, batchId: 'b', sectionCode: 'NL', detail: { kind: 'signatures', wasStatus: 'done' } })]);
     });
 
     it('retracts a batch not committed yet without touching the signers', async () => {
@@ -129,6 +136,7 @@ describe('DedupeService', () => {
       expect(await dedupe.retract(ADMIN, 'b')).toMatchObject({ status: 'retracted', retractedAt: first });
       expect(signerChanges).toEqual([]);
       expect(store.rowsDeleted).toEqual([]);
+      expect(audited).toEqual([]);
     });
   });
 

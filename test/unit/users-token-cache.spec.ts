@@ -1,3 +1,4 @@
+import { AuditLog } from '../../src/audit/audit-log';
 import { Clock } from '../../src/common/clock';
 import { hashToken } from '../../src/modules/auth/token';
 import { User } from '../../src/modules/auth/user.entity';
@@ -31,7 +32,7 @@ describe('signing in with a token', () => {
       touchToken: async () => undefined,
     } as unknown as UsersRepository;
     const clock: Clock = { now: () => new Date(now) };
-    users = new UsersService(repository, clock);
+    users = new UsersService(repository, clock, {} as AuditLog);
   });
 
   it('finds the user once for many requests in a row', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiSignedIn } from '../../observability/api-schemas';
-import { Roles } from './auth.decorators';
+import { CurrentUser, Roles } from './auth.decorators';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -25,8 +25,8 @@ export class UsersController {
   @ApiOperation({ summary: "Revoke a person's API token, in every API process at once; admin" })
   @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
-  async revoke(@Param('id', ParseIntPipe) id: number) {
-    return personView(await this.users.revokeToken(id));
+  async revoke(@CurrentUser() actor: User, @Param('id', ParseIntPipe) id: number) {
+    return personView(await this.users.revokeToken(actor, id));
   }
 
   /** A new token (shown this once); the old one stops working. */
@@ -34,8 +34,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Issue a new API token (shown once); the old one stops working; admin' })
   @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
-  async renew(@Param('id', ParseIntPipe) id: number) {
-    const { user, token } = await this.users.renewToken(id);
+  async renew(@CurrentUser() actor: User, @Param('id', ParseIntPipe) id: number) {
+    const { user, token } = await this.users.renewToken(actor, id);
     return { ...personView(user), token };
   }
 
@@ -44,8 +44,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Disable a person: no token, no sign-in; what they uploaded stays counted; admin' })
   @ApiErrors(400, 401, 403, 404)
   @HttpCode(200)
-  async disable(@Param('id', ParseIntPipe) id: number) {
-    return personView(await this.users.disable(id));
+  async disable(@CurrentUser() actor: User, @Param('id', ParseIntPipe) id: number) {
+    return personView(await this.users.disable(actor, id));
   }
 }
 

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { User } from './user.entity';
 
-/** The `users` table. E-mail addresses match without regard to case: one address is one person. */
+/**
+ * The `users` table. E-mail addresses match without regard to case: one address is one person. The writes take
+ * an optional transaction, so that a change and its audit line commit together.
+ */
 @Injectable()
 export class UsersRepository {
   private readonly users: Repository<User>;
@@ -15,8 +18,9 @@ export class UsersRepository {
     return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getExists();
   }
 
-  insert(fields: Partial<User>): Promise<User> {
-    return this.users.save(this.users.create(fields));
+  insert(fields: Partial<User>, manager?: EntityManager): Promise<User> {
+    const users = this.writer(manager);
+    return users.save(users.create(fields));
   }
 
   findById(id: number): Promise<User | null> {
@@ -44,8 +48,8 @@ export class UsersRepository {
       .getOne();
   }
 
-  async setPasswordLink(id: number, linkHash: Buffer, expiresAt: Date): Promise<void> {
-    await this.users.update({ id }, { passwordLinkHash: linkHash, passwordLinkExpiresAt: expiresAt });
+  async setPasswordLink(id: number, linkHash: Buffer, expiresAt: Date, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).update({ id }, { passwordLinkHash: linkHash, passwordLinkExpiresAt: expiresAt });
   }
 
   list(): Promise<User[]> {
@@ -62,12 +66,16 @@ export class UsersRepository {
       .execute();
   }
 
-  async update(id: number, fields: Partial<Pick<User, 'tokenHash' | 'tokenExpiresAt' | 'tokenRevokedAt' | 'disabledAt'>>): Promise<void> {
-    await this.users.update({ id }, fields);
+  async update(id: number, fields: Partial<Pick<User, 'tokenHash' | 'tokenExpiresAt' | 'tokenRevokedAt' | 'disabledAt'>>, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).update({ id }, fields);
   }
 
   /** Sets the password and uses up any set-password link. */
-  async setPassword(id: number, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash, passwordLinkHash: null, passwordLinkExpiresAt: null });
+  async setPassword(id: number, passwordHash: string, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).update({ id }, { passwordHash, passwordLinkHash: null, passwordLinkExpiresAt: null });
+  }
+
+  private writer(manager: EntityManager | undefined): Repository<User> {
+    return manager ? manager.getRepository(User) : this.users;
   }
 }

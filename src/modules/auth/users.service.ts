@@ -1,4 +1,6 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditAction, AuditLog } from '../../audit/audit-log';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -49,6 +51,7 @@ export class UsersService implements OnModuleInit {
   constructor(
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     /** Absent in unit tests of the remembering, which then always remembers. */
     @Optional() private readonly changes?: UserChanges,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
@@ -59,7 +62,7 @@ export class UsersService implements OnModuleInit {
   }
 
   /** Creates a user and returns its API token, which is shown once and stored only as a hash. */
-  async create(input: NewUser): Promise<{ user: User; token: string; password: PasswordSetup }> {
+  async create(actor: User, input: NewUser): Promise<{ user: User; token: string; password: PasswordSetup }> {
     const role = input.role as Role;
     const problems = [
       !/^[^\s@]+@[^\s@]+$/.test(input.email) && `--email "${input.email}" is not an e-mail address`,
@@ -74,29 +77,52 @@ export class UsersService implements OnModuleInit {
       throw new ConflictError('user_exists', `A user with e-mail ${input.email} already exists.`);
     }
     const token = newToken();
-    const user = await this.users.insert({
-      email: input.email,
-      role,
-      sectionCode: role === 'coordinator' ? input.section : null,
-      deliveryPointCode: role === 'activist' ? input.deliveryPoint : null,
-      tokenHash: hashToken(token),
-      tokenExpiresAt: this.tokenExpiry(),
-    });
-    return { user, token, password: await this.setUpPassword(user, input.password) };
+    return this.audit.together(
+      async (tx) => {
+        const user = await this.users.insert(
+          {
+            email: input.email,
+            role,
+            sectionCode: role === 'coordinator' ? input.section : null,
+            deliveryPointCode: role === 'activist' ? input.deliveryPoint : null,
+            tokenHash: hashToken(token),
+            tokenExpiresAt: this.tokenExpiry(),
+          },
+          tx,
+        );
+        return { user, token, password: await this.setUpPassword(tx, user, input.password) };
+      },
+      ({ user, password }) => ({
+        action: 'person.create',
+        actor,
+        personId: user.id,
+        sectionCode: user.sectionCode,
+        deliveryPointCode: user.deliveryPointCode,
+        detail: { role: user.role, passwordSet: password.passwordSet },
+      }),
+    );
   }
 
   /** Sets a person's password, or (without one) gives them a new one-time link to choose it themselves. */
-  async resetPassword(email: string, password?: string): Promise<PasswordSetup> {
+  async resetPassword(actor: User, email: string, password?: string): Promise<PasswordSetup> {
     const user = await this.byEmail(email);
     const problem = password !== undefined && passwordProblem(password);
     if (problem) throw new InvalidInputError('weak_password', problem);
-    return this.setUpPassword(user, password);
+    return this.audit.together(
+      (tx) => this.setUpPassword(tx, user, password),
+      (setup) => ({ action: 'person.password', actor, personId: user.id, detail: { passwordSet: setup.passwordSet } }),
+    );
   }
 
-  /** The person with this e-mail and password, or null; the same time is spent whether or not the e-mail exists. */
-  async signIn(email: string, password: string): Promise<User | null> {
+  /**
+   * The person with this e-mail and password, or null; the same time is spent whether or not the e-mail exists.
+   * Both outcomes go in the audit log, with the address they came from; an e-mail nobody has is not written down.
+   */
+  async signIn(email: string, password: string, address: string): Promise<User | null> {
     const user = await this.users.findWithPassword(email.trim());
-    if (!(await passwordMatches(user?.passwordHash, password))) return null;
+    const matches = await passwordMatches(user?.passwordHash, password);
+    await this.audit.recordAlone({ action: 'sign-in', actor: user, outcome: matches ? 'ok' : 'refused', address, detail: matches ? {} : { reason: user ? 'wrong password' : 'unknown e-mail' } });
+    if (!matches) return null;
     return this.users.findById(user!.id);
   }
 
@@ -111,7 +137,11 @@ export class UsersService implements OnModuleInit {
     if (problem) throw new InvalidInputError('weak_password', problem);
     const user = await this.findByPasswordLink(secret);
     if (!user) throw new NotFoundError('This link has expired or was already used. Ask your campaign lead for a new one.');
-    await this.users.setPassword(user.id, await hashPassword(password));
+    const passwordHash = await hashPassword(password);
+    await this.audit.together(
+      (tx) => this.users.setPassword(user.id, passwordHash, tx),
+      () => ({ action: 'person.password', actor: user, personId: user.id, detail: { passwordSet: true, byLink: true } }),
+    );
     return user;
   }
 
@@ -127,20 +157,20 @@ export class UsersService implements OnModuleInit {
   }
 
   /** The person's API token stops working in every process at once. */
-  async revokeToken(id: number): Promise<User> {
-    return this.change(id, { tokenRevokedAt: this.clock.now() });
+  async revokeToken(actor: User, id: number): Promise<User> {
+    return this.change(actor, 'token.revoke', id, { tokenRevokedAt: this.clock.now() });
   }
 
   /** A new API token for the person (the old one stops working); shown once. */
-  async renewToken(id: number): Promise<{ user: User; token: string }> {
+  async renewToken(actor: User, id: number): Promise<{ user: User; token: string }> {
     const token = newToken();
-    const user = await this.change(id, { tokenHash: hashToken(token), tokenExpiresAt: this.tokenExpiry(), tokenRevokedAt: null });
+    const user = await this.change(actor, 'token.renew', id, { tokenHash: hashToken(token), tokenExpiresAt: this.tokenExpiry(), tokenRevokedAt: null });
     return { user, token };
   }
 
   /** The person can no longer sign in or use a token; what they uploaded stays counted. */
-  async disable(id: number): Promise<User> {
-    return this.change(id, { disabledAt: this.clock.now() });
+  async disable(actor: User, id: number): Promise<User> {
+    return this.change(actor, 'person.disable', id, { disabledAt: this.clock.now() });
   }
 
   async byEmail(email: string): Promise<User> {
@@ -149,10 +179,13 @@ export class UsersService implements OnModuleInit {
     return user;
   }
 
-  private async change(id: number, fields: Parameters<UsersRepository['update']>[1]): Promise<User> {
+  private async change(actor: User, action: AuditAction, id: number, fields: Parameters<UsersRepository['update']>[1]): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundError(`There is no person ${id}.`);
-    await this.users.update(id, fields);
+    await this.audit.together(
+      (tx) => this.users.update(id, fields, tx),
+      () => ({ action, actor, personId: id, sectionCode: user.sectionCode, deliveryPointCode: user.deliveryPointCode }),
+    );
     this.forget(id);
     await this.changes?.announce(id);
     return { ...user, ...fields } as User;
@@ -172,14 +205,14 @@ export class UsersService implements OnModuleInit {
     return new Date(this.clock.now().getTime() + (this.config?.apiTokenDays ?? 180) * 24 * 3600_000);
   }
 
-  private async setUpPassword(user: User, password: string | undefined): Promise<PasswordSetup> {
+  private async setUpPassword(tx: EntityManager, user: User, password: string | undefined): Promise<PasswordSetup> {
     if (password !== undefined) {
-      await this.users.setPassword(user.id, await hashPassword(password));
+      await this.users.setPassword(user.id, await hashPassword(password), tx);
       return { passwordSet: true };
     }
     const linkSecret = newToken();
     const expiresAt = new Date(this.clock.now().getTime() + PASSWORD_LINK_HOURS * 3600_000);
-    await this.users.setPasswordLink(user.id, hashToken(linkSecret), expiresAt);
+    await this.users.setPasswordLink(user.id, hashToken(linkSecret), expiresAt, tx);
     return { passwordSet: false, linkSecret, expiresAt };
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { User } from '../auth/user.entity';
 import { CampaignsService } from './campaigns.service';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiSignedIn, SCHEMA } from '../../observability/api-schemas';
@@ -16,8 +17,8 @@ export class CampaignsController {
   @ApiOkResponse({ description: 'The stored definition', schema: SCHEMA.campaignDefinition })
   @ApiErrors(400, 401, 403, 409)
   @Roles('admin')
-  import(@Param('slug') slug: string, @Body() document: unknown) {
-    return this.campaigns.import(document, slug);
+  import(@CurrentUser() user: User, @Param('slug') slug: string, @Body() document: unknown) {
+    return this.campaigns.import(user, document, slug);
   }
 
   @Get()

@@ -55,47 +55,45 @@ export class CampaignsRepository {
   }
 
   /**
-   * Idempotent upsert of a whole definition in one transaction: importing the same document twice changes
+   * Idempotent upsert of a whole definition, in the caller's transaction: importing the same document twice changes
    * nothing. Sections with batches and delivery points with signers are never deleted by an import, because
    * that would silently drop counted signatures; the import is refused instead.
    */
-  upsert(def: CampaignDefinition): Promise<Campaign> {
-    return this.dataSource.transaction(async (tx) => {
-      const campaign = await this.upsertCampaign(tx, def);
-      await this.refuseOrphaningCountedData(tx, campaign.id, def);
-      await this.syncByCode(tx, Petition, campaign.id, def.petitions.map((p) => ({ code: p.code, language: p.language, title: p.title, addressees: p.addressees, body: p.body })));
-      await this.syncByCode(
-        tx,
-        DeliveryPoint,
-        campaign.id,
-        def.deliveryPoints.map((d) => ({
-          code: d.code,
-          kind: d.kind,
-          hostCountry: d.hostCountry,
-          city: d.city,
-          address: d.address,
-          addressee: d.addressee,
-          handInAt: d.handInAt ? new Date(d.handInAt) : null,
-          handInOffset: d.handInAt ? utcOffsetOf(d.handInAt) : null,
-          language: d.language,
-          paperSize: paperSizeFor(d.hostCountry, d.paperSize),
-        })),
+  async upsert(tx: EntityManager, def: CampaignDefinition): Promise<Campaign> {
+    const campaign = await this.upsertCampaign(tx, def);
+    await this.refuseOrphaningCountedData(tx, campaign.id, def);
+    await this.syncByCode(tx, Petition, campaign.id, def.petitions.map((p) => ({ code: p.code, language: p.language, title: p.title, addressees: p.addressees, body: p.body })));
+    await this.syncByCode(
+      tx,
+      DeliveryPoint,
+      campaign.id,
+      def.deliveryPoints.map((d) => ({
+        code: d.code,
+        kind: d.kind,
+        hostCountry: d.hostCountry,
+        city: d.city,
+        address: d.address,
+        addressee: d.addressee,
+        handInAt: d.handInAt ? new Date(d.handInAt) : null,
+        handInOffset: d.handInAt ? utcOffsetOf(d.handInAt) : null,
+        language: d.language,
+        paperSize: paperSizeFor(d.hostCountry, d.paperSize),
+      })),
+    );
+    await this.syncByCode(
+      tx,
+      Section,
+      campaign.id,
+      def.sections.map((s) => ({ code: s.code, name: s.name, country: s.country, petitionCode: s.petition, defaultDeliveryPointCode: s.defaultDeliveryPoint ?? null })),
+    );
+    await tx.delete(RoutingRule, { campaignId: campaign.id });
+    if (def.routing.length > 0) {
+      await tx.insert(
+        RoutingRule,
+        def.routing.map((r) => ({ campaignId: campaign.id, country: r.country, region: r.region ?? null, deliveryPointCode: r.deliveryPoint })),
       );
-      await this.syncByCode(
-        tx,
-        Section,
-        campaign.id,
-        def.sections.map((s) => ({ code: s.code, name: s.name, country: s.country, petitionCode: s.petition, defaultDeliveryPointCode: s.defaultDeliveryPoint ?? null })),
-      );
-      await tx.delete(RoutingRule, { campaignId: campaign.id });
-      if (def.routing.length > 0) {
-        await tx.insert(
-          RoutingRule,
-          def.routing.map((r) => ({ campaignId: campaign.id, country: r.country, region: r.region ?? null, deliveryPointCode: r.deliveryPoint })),
-        );
-      }
-      return campaign;
-    });
+    }
+    return campaign;
   }
 
   private async upsertCampaign(tx: EntityManager, def: CampaignDefinition): Promise<Campaign> {

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { JobQueue } from '../../queue/job-queue';
+import { AuditLog } from '../../audit/audit-log';
+import { User } from '../auth/user.entity';
 import { Campaign } from './campaign.entity';
 import { CampaignDefinition, isoWithOffset, parseCampaignDefinition } from './campaign-definition';
 import { CampaignsRepository } from './campaigns.repository';
@@ -13,16 +17,26 @@ export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly jobs: JobQueue,
+    private readonly audit: AuditLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Imports (or re-imports) a campaign.json document; the published totals follow (goal, withheld countries). */
-  async import(document: unknown, slugFromUrl?: string): Promise<CampaignDefinition> {
+  async import(actor: User, document: unknown, slugFromUrl?: string): Promise<CampaignDefinition> {
     const docSlug = (document as { slug?: unknown } | null)?.slug;
     if (slugFromUrl && docSlug !== undefined && docSlug !== slugFromUrl) {
       throw new InvalidInputError('slug_mismatch', `The URL names campaign "${slugFromUrl}" but the document's slug is "${String(docSlug)}"; make them the same.`);
     }
-    const definition = parseCampaignDefinition(slugFromUrl ? { ...(document as object), slug: slugFromUrl } : document);
-    const campaign = await this.campaigns.upsert(definition);
+    const definition = parseCampaignDefinition(slugFromUrl ? { ...(document as object), slug: slugFromUrl } : document, this.config);
+    const campaign = await this.audit.together(
+      (tx) => this.campaigns.upsert(tx, definition),
+      (imported) => ({
+        action: 'campaign.import',
+        actor,
+        campaignId: imported.id,
+        detail: { sections: definition.sections.length, deliveryPoints: definition.deliveryPoints.length, routingRules: definition.routing.length },
+      }),
+    );
     const stored = await this.definition(campaign.slug);
     await this.jobs.refreshTotalsForDefinition(campaign.id, createHash('sha256').update(JSON.stringify(stored)).digest('hex').slice(0, 16));
     return stored;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { safeCsv } from '../../common/safe-csv';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { AuditLog } from '../../audit/audit-log';
 import { ConflictError } from '../../common/errors';
 import { JobQueue } from '../../queue/job-queue';
 import { User } from '../auth/user.entity';
@@ -36,6 +37,7 @@ export class DedupeService {
     private readonly campaigns: CampaignsRepository,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async commit(batchId: string): Promise<void> {
@@ -69,6 +71,7 @@ export class DedupeService {
       const current = (await this.batches.findForUpdate(tx, id))!;
       if (current.status === 'retracted') return current;
       await this.uncount(tx, current);
+      await this.audit.record(tx, { action: 'batch.retract', actor: user, campaignId: current.campaignId, sectionCode, batchId: id, detail: { kind: current.kind, wasStatus: current.status } });
       return this.status.retractLocked(tx, current, this.clock.now());
     });
     await this.jobs.refreshTotals(batch.campaignId, `retract-${id}`);

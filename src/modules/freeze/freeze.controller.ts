@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { User } from '../auth/user.entity';
 import { FreezeService } from './freeze.service';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiSignedIn, SCHEMA } from '../../observability/api-schemas';
@@ -16,7 +17,7 @@ export class FreezeController {
   @ApiErrors(401, 403, 404)
   @HttpCode(200)
   @Roles('admin')
-  freeze(@Param('slug') slug: string) {
-    return this.freezes.freeze(slug);
+  freeze(@CurrentUser() user: User, @Param('slug') slug: string) {
+    return this.freezes.freeze(user, slug);
   }
 }

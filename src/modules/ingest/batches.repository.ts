@@ -67,11 +67,12 @@ export class BatchesRepository {
 
   /**
    * Inserts a new batch; returns null when a concurrent upload of the same file won the race
-   * (the partial unique index uq_batches_section_file_active decides).
+   * (the partial unique index uq_batches_section_file_active decides). In the caller's transaction the insert
+   * is a savepoint, so that a lost race does not abort the rest of that transaction.
    */
   async insert(fields: BatchFields & { kind: BatchKind }, manager: EntityManager = this.dataSource.manager): Promise<Batch | null> {
     try {
-      return await manager.save(Batch, manager.create(Batch, { ...fields, status: INITIAL_STATUS[fields.kind] }));
+      return await manager.transaction((tx) => tx.save(Batch, tx.create(Batch, { ...fields, status: INITIAL_STATUS[fields.kind] })));
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'uq_batches_section_file_active') {
         return null;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DomainError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { Clock } from '../../common/clock';
+import { AuditLog } from '../../audit/audit-log';
 import { JobQueue } from '../../queue/job-queue';
 import { FileStore } from '../../storage/file-store';
 import { assertSectionAccess } from '../auth/access';
@@ -31,6 +32,7 @@ export class BatchesService {
     private readonly files: FileStore,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -63,17 +65,25 @@ export class BatchesService {
       const existing = await this.batches.findActiveByFile(section.id, upload.sha256);
       if (existing) return { created: false, batch: batchView(existing, section.code) };
 
-      const batch = await this.batches.insert({
-        campaignId: campaign.id,
-        sectionId: section.id,
-        kind: 'signatures',
-        sha256: upload.sha256,
-        originalName: upload.originalName,
-        note: upload.fields.note?.trim() || null,
-        mapping,
-        dateFormat,
-        uploadedBy: user.id ?? null,
-      });
+      const batch = await this.audit.together(
+        (tx) =>
+          this.batches.insert(
+            {
+              campaignId: campaign.id,
+              sectionId: section.id,
+              kind: 'signatures',
+              sha256: upload.sha256,
+              originalName: upload.originalName,
+              note: upload.fields.note?.trim() || null,
+              mapping,
+              dateFormat,
+              uploadedBy: user.id ?? null,
+            },
+            tx,
+          ),
+        (inserted) =>
+          inserted && { action: 'batch.upload', actor: user, campaignId: campaign.id, sectionCode: section.code, batchId: inserted.id, detail: { bytes: upload.size } },
+      );
       if (!batch) {
         const winner = await this.batches.findActiveByFile(section.id, upload.sha256);
         if (!winner) throw new Error('lost an upload race but found no winning batch');
@@ -105,18 +115,35 @@ export class BatchesService {
     const country = input.country ? resolveCountry(input.country) : section.country;
     if (!country) throw new InvalidInputError('invalid_tally', `country "${input.country}" is not recognised; use a country name or ISO code like "NL".`);
     const route = await this.campaigns.router(campaign);
-    const batch = await this.batches.insert({
-      campaignId: campaign.id,
-      sectionId: section.id,
-      kind: 'tally',
-      progress: 0.9,
-      tallyCount: input.count,
-      tallyCountry: country,
-      tallyDeliveryPointCode: route(country, null, section.defaultDeliveryPointCode),
-      note: input.note?.trim() || null,
-      uploadedBy: user.id ?? null,
-      committedAt: this.clock.now(),
-    });
+    const deliveryPointCode = route(country, null, section.defaultDeliveryPointCode);
+    const batch = await this.audit.together(
+      (tx) =>
+        this.batches.insert(
+          {
+            campaignId: campaign.id,
+            sectionId: section.id,
+            kind: 'tally',
+            progress: 0.9,
+            tallyCount: input.count,
+            tallyCountry: country,
+            tallyDeliveryPointCode: deliveryPointCode,
+            note: input.note?.trim() || null,
+            uploadedBy: user.id ?? null,
+            committedAt: this.clock.now(),
+          },
+          tx,
+        ),
+      (inserted) =>
+        inserted && {
+          action: 'tally.create',
+          actor: user,
+          campaignId: campaign.id,
+          sectionCode: section.code,
+          deliveryPointCode,
+          batchId: inserted.id,
+          detail: { count: input.count, country },
+        },
+    );
     if (!batch) throw new Error('tally insert returned no batch');
     await this.jobs.refreshTotals(campaign.id, `tally-${batch.id}`, batch.id);
     return batchView(batch, section.code);

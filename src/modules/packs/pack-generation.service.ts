@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { safeCsvStream } from '../../common/safe-csv';
 import { once } from 'node:events';
@@ -65,7 +66,7 @@ export class PackGenerationService {
     });
 
     const missingGlyphs = result.volumes.reduce((n, v) => n + v.missingGlyphs, 0);
-    await this.packs.update(packId, {
+    const finished = await this.packs.transition(packId, ['generating'], {
       status: 'done',
       online: result.summary.online,
       offline: result.summary.offline,
@@ -79,6 +80,13 @@ export class PackGenerationService {
       countsAt: result.summary.countsAt,
       generatedAt: this.clock.now(),
     });
+    if (!finished) {
+      // The pack was deleted while it was drawn (an erasure or a purge): its files may list someone who must not
+      // be listed any more, so they go too.
+      await this.files.remove(dirname(packFiles(packId).csv));
+      this.logger.warn({ packId }, 'pack deleted while it was generated; its files are removed');
+      return;
+    }
     if (missingGlyphs > 0) this.logger.warn({ packId, missingGlyphs }, 'pack has characters no font could draw');
     this.logger.log({ packId, campaignId: campaign.id, deliveryPoint: point.code, signatures: result.summary.online }, 'pack generated');
   }

@@ -20,8 +20,8 @@ export class PacksController {
   @ApiErrors(400, 401, 403, 404)
   @HttpCode(202)
   @Roles('admin')
-  generate(@Param('slug') slug: string, @Body() body: unknown) {
-    return this.packs.generateAll(slug, body);
+  generate(@CurrentUser() user: User, @Param('slug') slug: string, @Body() body: unknown) {
+    return this.packs.generateAll(user, slug, body);
   }
 
   @Get('packs.zip')
@@ -30,8 +30,8 @@ export class PacksController {
   @ApiOkResponse({ schema: fileSchema() })
   @ApiErrors(401, 403, 404, 409)
   @Roles('admin')
-  async zip(@Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
-    return send(response, await this.packs.zip(slug), 'application/zip');
+  async zip(@CurrentUser() user: User, @Param('slug') slug: string, @Res({ passthrough: true }) response: Response) {
+    return send(response, await this.packs.zip(user, slug), 'application/zip');
   }
 
   @Get('delivery-points/:code/pack')

@@ -9,6 +9,6 @@ import { PacksService } from './packs.service';
   imports: [CampaignsModule],
   controllers: [PacksController],
   providers: [PacksRepository, PacksService, PackGenerationService],
-  exports: [PackGenerationService, PacksService],
+  exports: [PackGenerationService, PacksService, PacksRepository],
 })
 export class PacksModule {}

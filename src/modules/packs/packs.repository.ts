@@ -139,6 +139,18 @@ export class PacksRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The packs of some delivery points (any status): an erasure deletes those that may list the erased person. */
+  async ofDeliveryPoints(tx: EntityManager, campaignId: number, codes: string[]): Promise<Pick<Pack, 'id' | 'deliveryPointCode' | 'volumeSize'>[]> {
+    return tx.query(
+      'SELECT id, delivery_point_code AS "deliveryPointCode", volume_size AS "volumeSize" FROM packs WHERE campaign_id = $1 AND delivery_point_code = ANY($2)',
+      [campaignId, codes],
+    );
+  }
+
+  async deleteByIds(tx: EntityManager, ids: string[]): Promise<void> {
+    await tx.query('DELETE FROM packs WHERE id = ANY($1)', [ids]);
+  }
+
   /** Purge: the campaign's packs are gone (their files first, by the caller); asking for packs again is refused. */
   async deleteCampaign(tx: EntityManager, campaignId: number): Promise<void> {
     await tx.query('DELETE FROM packs WHERE campaign_id = $1', [campaignId]);

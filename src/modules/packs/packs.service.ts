@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import archiver from 'archiver';
 import { PassThrough, Readable } from 'node:stream';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../common/errors';
+import { AuditLog } from '../../audit/audit-log';
 import { FileStore } from '../../storage/file-store';
 import { assertDeliveryPointAccess, assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
@@ -58,32 +59,44 @@ export class PacksService {
     private readonly campaigns: CampaignsService,
     private readonly jobs: JobQueue,
     private readonly files: FileStore,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
    * (Re)generates the pack of every delivery point. A pack already made from the same signers (or freeze) and
    * definition is reused, so asking twice does the work once; a failed one is tried again.
    */
-  async generateAll(slug: string, body: unknown): Promise<{ packs: PackView[] }> {
+  async generateAll(actor: User, slug: string, body: unknown): Promise<{ packs: PackView[] }> {
     const volumeSize = parseVolumeSize(body);
     const campaign = await this.campaigns.bySlug(slug);
     assertNotPurged(campaign, 'new packs');
     const definition = await this.campaigns.definition(slug);
     const fingerprints = campaign.frozenAt ? new Map<string, string>() : await this.packs.liveFingerprints(campaign.id);
     const views: PackView[] = [];
+    const queued: string[] = [];
     for (const point of definition.deliveryPoints) {
       const source = packSource(definition, campaign.frozenAt, fingerprints.get(point.code));
       const { pack, created } = await this.packs.findOrCreate({ campaignId: campaign.id, deliveryPointCode: point.code, source, volumeSize });
       if (created) {
         await this.jobs.generatePack(pack.id, pack.attempt);
+        queued.push(point.code);
       } else if (pack.status === 'failed') {
         pack.attempt += 1;
         pack.status = 'queued';
         await this.packs.update(pack.id, { attempt: pack.attempt, status: 'queued', error: null });
         await this.jobs.generatePack(pack.id, pack.attempt);
+        queued.push(point.code);
       }
       views.push(view(pack, pack.status === 'done' ? pack : null, source));
     }
+    // One line for the request, after its packs are queued: each pack row is its own idempotent write, so there is
+    // no single transaction to share; a request that failed half-way is recorded by what it queued when asked again.
+    await this.audit.recordAlone({
+      action: 'packs.generate',
+      actor,
+      campaignId: campaign.id,
+      detail: { deliveryPoints: definition.deliveryPoints.length, queued: queued.length, volumeSize: volumeSize ?? null, frozen: campaign.frozenAt !== null },
+    });
     return { packs: views };
   }
 
@@ -99,20 +112,23 @@ export class PacksService {
     const file = done.volumes?.find((v) => v.volume === volume);
     if (!file) throw new NotFoundError(`The pack of ${code} has ${done.volumes?.length ?? 0} volume(s); there is no volume ${volume}.`);
     const suffix = done.volumes!.length > 1 ? `-volume-${volume}` : '';
+    await this.recordDownload(user, done, 'pdf', volume);
     return { stream: this.files.readStream(packFiles(done.id).volume(volume)), name: `${slug}-${code}${suffix}.pdf`, sha256: file.sha256, stale: done.source !== current };
   }
 
   async csv(user: User, slug: string, code: string): Promise<PackFile> {
     const { done, current } = await this.packsOf(user, slug, code);
     if (!done) throw new ConflictError('pack_not_ready', `The signature list of ${code} is made with its pack, which is not generated yet.`);
+    await this.recordDownload(user, done, 'csv');
     return { stream: this.files.readStream(packFiles(done.id).csv), name: `${slug}-${code}-signatures.csv`, sha256: done.listSha256, stale: done.source !== current };
   }
 
   /** Every finished pack of the campaign (all volumes and lists) in one ZIP, streamed, with a manifest. */
-  async zip(slug: string): Promise<PackFile> {
+  async zip(user: User, slug: string): Promise<PackFile> {
     const campaign = await this.campaigns.bySlug(slug);
     const done = await this.packs.latestDone(campaign.id);
     if (done.length === 0) throw new ConflictError('no_packs', `No pack of "${slug}" is generated yet: POST /api/campaigns/${slug}/packs first.`);
+    await this.audit.recordAlone({ action: 'pack.download', actor: user, campaignId: campaign.id, detail: { format: 'zip', packs: done.length } });
     const archive = archiver('zip', { store: true }); // PDFs are compressed already
     const manifest = ['delivery point,file,sha256,signatures,generated at'];
     for (const pack of done) {
@@ -144,6 +160,17 @@ export class PacksService {
     const facts = { campaignTitle: definition.title, section, petition, paper: paperSizeFor(section.country) };
     writePaperForm(stream, facts, fontBook()).catch((error) => stream.destroy(error));
     return { stream, name: `${slug}-${sectionCode}-paper-form.pdf`, sha256: null, stale: false };
+  }
+
+  /** Names leave Handin with every download: who took which pack, and when, goes in the audit log. */
+  private recordDownload(user: User, pack: Pack, format: 'pdf' | 'csv', volume?: number): Promise<void> {
+    return this.audit.recordAlone({
+      action: 'pack.download',
+      actor: user,
+      campaignId: pack.campaignId,
+      deliveryPointCode: pack.deliveryPointCode,
+      detail: { format, packId: pack.id, volume: volume ?? null },
+    });
   }
 
   private async packsOf(user: User, slug: string, code: string): Promise<{ newest: Pack; done: Pack | null; current: string }> {

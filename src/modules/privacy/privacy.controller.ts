@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { User } from '../auth/user.entity';
 import { EraseService } from './erase.service';
 import { PurgeService } from './purge.service';
 
@@ -18,8 +19,8 @@ export class PrivacyController {
   @ApiOkResponse({ description: 'what was (or, in a dry run, would be) deleted, and a sentence to forward' })
   @HttpCode(200)
   @Roles('admin')
-  purge(@Param('slug') slug: string, @Body() body: unknown) {
-    return this.purges.purge(slug, body);
+  purge(@CurrentUser() user: User, @Param('slug') slug: string, @Body() body: unknown) {
+    return this.purges.purge(user, slug, body);
   }
 
   @Post('erase')
@@ -40,7 +41,7 @@ export class PrivacyController {
   @ApiOkResponse({ description: 'how many signatures were (or would be) deleted, the total before and after, and a sentence to forward' })
   @HttpCode(200)
   @Roles('admin')
-  erase(@Param('slug') slug: string, @Body() body: unknown) {
-    return this.erasures.erase(slug, body);
+  erase(@CurrentUser() user: User, @Param('slug') slug: string, @Body() body: unknown) {
+    return this.erasures.erase(user, slug, body);
   }
 }

@@ -42,8 +42,8 @@ export interface EraseReport {
   counted: boolean;
   totalBefore: number;
   totalAfter: number;
-  /** Delivery points whose packs listed the person: they are stale until generated again. */
-  packsStale: string[];
+  /** Delivery points whose packs could list the person: they are (dry run: would be) deleted and made again without them. */
+  packsRemade: string[];
   /** Whether the person was in the frozen copy, and so left the frozen numbers too. */
   frozenRemoved: boolean;
   message: string;

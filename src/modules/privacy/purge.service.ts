@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { dirname } from 'node:path';
 import { Clock } from '../../common/clock';
+import { AuditLog } from '../../audit/audit-log';
 import { ConflictError } from '../../common/errors';
 import { FileStore } from '../../storage/file-store';
 import { OPERATOR } from '../auth/access';
+import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { SignersRepository } from '../dedupe/signers.repository';
@@ -47,9 +49,10 @@ export class PurgeService {
     private readonly totals: TotalsService,
     private readonly files: FileStore,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
-  async purge(slug: string, body: unknown): Promise<PurgeReport> {
+  async purge(actor: User, slug: string, body: unknown): Promise<PurgeReport> {
     const { dryRun } = parsePurgeBody(body, slug);
     const campaign = await this.campaigns.bySlug(slug);
     const at = this.clock.now();
@@ -77,6 +80,7 @@ export class PurgeService {
       await this.packs.deleteCampaign(tx, campaign.id);
       await this.batches.markCampaignFilesDeleted(tx, campaign.id, at);
       await this.campaignsRepository.markPurged(tx, campaign.id, at);
+      await this.audit.record(tx, { action: 'campaign.purge', actor, campaignId: campaign.id, detail: { ...found } });
       return found;
     });
     const total = (await this.totals.forUser(OPERATOR, slug)).total;

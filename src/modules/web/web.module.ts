@@ -9,6 +9,7 @@ import { DedupeModule } from '../dedupe/dedupe.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { PacksModule } from '../packs/packs.module';
 import { TotalsModule } from '../totals/totals.module';
+import { AdminPagesController } from './admin/admin-pages.controller';
 import { DeliveryPointPageController } from './activist/delivery-point-page.controller';
 import { DeliveryPointPageService } from './activist/delivery-point-page.service';
 import { AssetCatalogue } from './assets';
@@ -29,7 +30,7 @@ import { pageLocals } from './views';
  */
 @Module({
   imports: [AuthModule, CampaignsModule, IngestModule, DedupeModule, TotalsModule, PacksModule],
-  controllers: [AssetsController, SignInController, HomeController, SectionPagesController, DeliveryPointPageController],
+  controllers: [AssetsController, SignInController, HomeController, SectionPagesController, DeliveryPointPageController, AdminPagesController],
   providers: [AssetCatalogue, SignInLimiter, HomeService, SectionPagesService, DeliveryPointPageService],
 })
 export class WebModule implements NestModule {

@@ -46,7 +46,7 @@ export class SignInController {
       response.setHeader('Retry-After', String(wait));
       return again(HttpStatus.TOO_MANY_REQUESTS, 'sign_in.error.limited', { count: Math.ceil(wait / 60) });
     }
-    const user = await this.users.signIn(email, password);
+    const user = await this.users.signIn(email, password, ip);
     if (!user) {
       await this.limiter.failed(email, ip);
       return again(HttpStatus.UNAUTHORIZED, 'sign_in.error.wrong');
