@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
 import { AppModule, AppOptions } from './app.module';
 import { RefuseControlCharactersPipe } from './common/control-characters';
 import { useSecurityHeaders } from './common/security-headers';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { useApiDocs } from './observability/api-docs';
+import { METRIC } from './observability/metrics';
 import { createDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { UsersService } from './modules/auth/users.service';
@@ -61,7 +64,9 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   app.enableShutdownHooks();
   useApiDocs(app);
   // The public counter and an admin's totals, polled under load, are answered from memory ahead of Express and Nest.
-  answerFirst(app.getHttpServer(), publishedTotalsListener(app.get(PublishedTotalsRepository), app.get(UsersService)));
+  const requests = app.get<Counter<'method' | 'route' | 'status'>>(getToken(METRIC.httpRequests));
+  const count = (method: string, route: string, status: number) => requests.inc({ method, route, status: String(status) });
+  answerFirst(app.getHttpServer(), publishedTotalsListener(app.get(PublishedTotalsRepository), app.get(UsersService), count));
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { JobQueue } from '../../src/queue/job-queue';
 import { people } from '../support/builders';
-import { TestApp } from '../support/test-app';
+import { auth, TestApp } from '../support/test-app';
 
 /** `name{labels} value` lines of a Prometheus text exposition, by series. */
 function parseMetrics(text: string): Map<string, number> {
@@ -73,6 +73,22 @@ describe('GET /metrics', () => {
     await t.http.get('/api/batches/00000000-0000-0000-0000-000000000000').expect(401);
     const metrics = await scrape();
     expect(metrics.get('handin_http_requests_total{method="GET",route="/api/batches/:id",status="401"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts the public counter and the admin totals, which are answered ahead of Express', async () => {
+    const slug = await t.newCampaign(admin);
+    await t.ingest(admin, slug, 'NL', people(2, 'polled'));
+    const counted = async () => {
+      const metrics = await scrape();
+      return [
+        metrics.get('handin_http_requests_total{method="GET",route="/public/campaigns/:slug/counter",status="200"}') ?? 0,
+        metrics.get('handin_http_requests_total{method="GET",route="/api/campaigns/:slug/totals",status="200"}') ?? 0,
+      ];
+    };
+    const [countersBefore, totalsBefore] = await counted();
+    for (let i = 0; i < 3; i++) await t.http.get(`/public/campaigns/${slug}/counter`).expect(200);
+    for (let i = 0; i < 2; i++) await t.http.get(`/api/campaigns/${slug}/totals`).set(auth(admin)).expect(200);
+    expect(await counted()).toEqual([countersBefore + 3, totalsBefore + 2]);
   });
 
   it('reports the cells a recount repaired as the drift', async () => {

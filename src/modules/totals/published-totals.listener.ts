@@ -8,6 +8,12 @@ export const PUBLIC_COUNTER_CACHE_CONTROL = 'public, max-age=5';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** Told of every answer given here, with the route pattern Express would have matched (for the HTTP metrics). */
+export type AnswerCounter = (method: string, route: string, status: number) => void;
+
+export const COUNTER_ROUTE = '/public/campaigns/:slug/counter';
+export const TOTALS_ROUTE = '/api/campaigns/:slug/totals';
+
 const COUNTER_PATH = /^\/public\/campaigns\/([a-z0-9][a-z0-9-]*)\/counter(?:\?|$)/;
 const TOTALS_PATH = /^\/api\/campaigns\/([a-z0-9][a-z0-9-]*)\/totals(?:\?|$)/;
 
@@ -36,14 +42,19 @@ const TOTALS_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
  * still run the whole Nest pipeline for each request.
  * These answers are not logged: the counter is left out of the request log anyway (app.module.ts), and an
  * admin re-reading totals is not worth a line each. Refusals and coordinators' requests still go through Nest
- * and its request log.
+ * and its request log. They are counted in the HTTP metrics like every other answer (`count`).
  */
-export function publishedTotalsListener(published: PublishedTotalsRepository, users: UsersService): Listener {
+export function publishedTotalsListener(published: PublishedTotalsRepository, users: UsersService, count: AnswerCounter): Listener {
+  const answered = (req: IncomingMessage, res: ServerResponse, route: string, body: CachedBody | undefined, headers: OutgoingHttpHeaders) => {
+    if (!answer(req, res, body, headers)) return false;
+    count(req.method!, route, res.statusCode);
+    return true;
+  };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
     const counterSlug = COUNTER_PATH.exec(url)?.[1];
-    if (counterSlug !== undefined) return answer(req, res, published.heldCounter(counterSlug), COUNTER_HEADERS);
+    if (counterSlug !== undefined) return answered(req, res, COUNTER_ROUTE, published.heldCounter(counterSlug), COUNTER_HEADERS);
 
     const totalsSlug = TOTALS_PATH.exec(url)?.[1];
     if (totalsSlug === undefined) return false;
@@ -51,7 +62,7 @@ export function publishedTotalsListener(published: PublishedTotalsRepository, us
     // A user is taken only as the guard's own lookup found it, less than TOKEN_CACHE_MS ago.
     const token = bearerToken(req.headers.authorization);
     if (!token || users.recentUser(token)?.role !== 'admin') return false;
-    return answer(req, res, published.heldTotals(totalsSlug), TOTALS_HEADERS);
+    return answered(req, res, TOTALS_ROUTE, published.heldTotals(totalsSlug), TOTALS_HEADERS);
   };
 }
 
