@@ -48,7 +48,7 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new RefuseControlCharactersPipe());
-  app.useBodyParser('json', { limit: '5mb' }); // campaign.json of a large campaign
+  app.useBodyParser('json', { limit: config.maxJsonBodyBytes }); // campaign.json of a large campaign
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' }); // the web app's forms
   // Behind a TLS-terminating proxy (PUBLIC_URL https), trust it for the client's address and protocol.
   if (config.publicUrl.startsWith('https://')) app.set('trust proxy', 1);

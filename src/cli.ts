@@ -9,6 +9,7 @@ import { AppConfig } from './config/config';
 import { APP_CONFIG } from './config/config.module';
 import { CampaignsService } from './modules/campaigns/campaigns.service';
 import { BatchesService } from './modules/ingest/batches.service';
+import { BatchRetryService } from './modules/ingest/batch-retry.service';
 import { UploadReceiver } from './modules/ingest/upload.receiver';
 import { CampaignsRepository } from './modules/campaigns/campaigns.repository';
 import { FreezeService } from './modules/freeze/freeze.service';
@@ -28,6 +29,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   users:disable --email E                      the person can no longer sign in or use a token
   batch:upload --campaign SLUG --section CODE --file PATH [--mapping JSON] [--date-format FMT] [--note TEXT]
                                                queues a signatures file (a running API or worker processes it)
+  batches:retry --batch ID                     runs a batch that failed because a stage gave up through its stages
+                                               again (a running API or worker processes it)
   totals:reconcile [--campaign SLUG]           recount the totals from the signers and repair any drift
   campaign:freeze --campaign SLUG              freeze the numbers for the day of action (packs then show exactly them)
   packs:generate --campaign SLUG [--volume-size N]
@@ -99,6 +102,13 @@ const commands: Record<string, Command> = {
     const fields = Object.fromEntries(Object.entries({ mapping: values.mapping, dateFormat: values['date-format'], note: values.note }).filter(([, v]) => v)) as Record<string, string>;
     const { created, batch } = await app.get(BatchesService).uploadFile(OPERATOR, values.campaign, values.section, () => app.get(UploadReceiver).receiveFile(values.file!, fields));
     console.log(`${created ? 'queued new' : 'already uploaded as'} batch ${batch.id} (${batch.status})`);
+  },
+
+  'batches:retry': async (app, args) => {
+    const { values } = parseArgs({ args, options: { batch: { type: 'string' } } });
+    if (!values.batch) throw new Error('batches:retry needs --batch');
+    const batch = await app.get(BatchRetryService).retry(OPERATOR, values.batch);
+    console.log(`batch ${batch.id} is ${batch.status} again`);
   },
 
   'totals:reconcile': async (app, args) => {

@@ -1,10 +1,29 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FlowProducer, Job as BullJob, JobsOptions, Queue } from 'bullmq';
-import { JOB_QUEUES, jobId, JobName, jobOptions, JobPayloads, QueueName } from './jobs';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { batchRunKey, JOB_QUEUES, jobId, JobName, jobOptions, JobPayloads, QueueName } from './jobs';
 import { ChildJob } from './processor';
 
 export const BATCH_FLOW = 'batch-flow';
+
+/** What the queues need to know of a batch to find or start the jobs of its current run. */
+export interface BatchRun {
+  id: string;
+  campaignId: number;
+  kind: 'signatures' | 'tally';
+  attempt: number;
+}
+
+/** The stages of a batch's run, in the order they run (a tally has only the last). */
+export type BatchStage = 'parse' | 'dedupe' | 'aggregate';
+
+/**
+ * Where a batch's current run stands in Redis: `failed` when one of its jobs failed for good (the earliest stage
+ * that did), `missing` when one of its jobs is not there at all, `pending` otherwise (waiting, running or done).
+ */
+export type BatchRunState = { state: 'pending' } | { state: 'missing' } | { state: 'failed'; stage: BatchStage; reason: string };
 
 /** Everything that puts work on the queues goes through here, so ids and options are always right. */
 @Injectable()
@@ -17,8 +36,9 @@ export class JobQueue {
     @InjectQueue('parse') parse: Queue,
     @InjectQueue('dedupe') dedupe: Queue,
     @InjectQueue('aggregate') aggregate: Queue,
-    @InjectQueue('maintenance') private readonly maintenance: Queue,
+    @InjectQueue('maintenance') maintenance: Queue,
     @InjectQueue('packs') packs: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // A connection error (Redis restarting, or a short-lived CLI closing mid-connect) must be logged, not crash
     // the process: ioredis reconnects by itself, and callers see failed commands as rejected promises.
@@ -36,24 +56,61 @@ export class JobQueue {
     await Promise.all([this.flows.waitUntilReady(), ...this.queues.map((q) => q.waitUntilReady())]);
   }
 
-  /** parse → dedupe → aggregate for one uploaded file. */
-  async startBatchFlow(batchId: string, campaignId: number): Promise<void> {
+  /**
+   * parse → dedupe → aggregate for one uploaded file: its first run (a new upload), or the run a retry starts.
+   *
+   * Adding a run again is safe, which the recovery sweep relies on: BullMQ keeps a job whose id exists as it is,
+   * whatever its state (waiting, running, completed or failed), and only links it to its parent again; a completed
+   * child counts as done for the parent. Only the missing jobs of the run are added.
+   */
+  async startBatchFlow(batchId: string, campaignId: number, attempt = 1): Promise<void> {
+    const run = batchRunKey(batchId, attempt);
     await this.flows.add({
       name: 'aggregate',
       queueName: 'aggregate',
       data: { campaignId, batchId },
-      opts: jobOptions({ jobId: jobId('aggregate', batchId) }),
+      opts: this.options({ jobId: jobId('aggregate', run) }),
       children: [
         {
           name: 'dedupe',
           queueName: 'dedupe',
           data: { batchId },
           // A stage that gives up fails the stages after it, instead of leaving them waiting forever.
-          opts: jobOptions({ jobId: jobId('dedupe', batchId), failParentOnFailure: true }),
-          children: [{ name: 'parse', queueName: 'parse', data: { batchId }, opts: jobOptions({ jobId: jobId('parse', batchId), failParentOnFailure: true }) }],
+          opts: this.options({ jobId: jobId('dedupe', run), failParentOnFailure: true }),
+          children: [{ name: 'parse', queueName: 'parse', data: { batchId, attempt }, opts: this.options({ jobId: jobId('parse', run), failParentOnFailure: true }) }],
         },
       ],
     });
+  }
+
+  /** A tally's only stage: publishing the totals it is counted in, which finishes it. */
+  async publishTally(campaignId: number, batchId: string): Promise<void> {
+    await this.refreshTotals(campaignId, `tally-${batchId}`, batchId);
+  }
+
+  /** Queues what is missing of a batch's current run (see `startBatchFlow`). */
+  async restartBatchRun(batch: BatchRun): Promise<void> {
+    if (batch.kind === 'tally') await this.publishTally(batch.campaignId, batch.id);
+    else await this.startBatchFlow(batch.id, batch.campaignId, batch.attempt);
+  }
+
+  /** Where the jobs of a batch's current run stand in Redis (see BatchRunState). */
+  async batchRunState(batch: BatchRun): Promise<BatchRunState> {
+    const stages = this.runJobs(batch);
+    const states = await Promise.all(stages.map(({ name, id }) => this.queueNamed(JOB_QUEUES[name]).getJobState(id)));
+    const failed = stages.find((_, i) => states[i] === 'failed');
+    if (failed) {
+      const job = await this.queueNamed(JOB_QUEUES[failed.name]).getJob(failed.id);
+      return { state: 'failed', stage: failed.name, reason: job?.failedReason ?? 'unknown' };
+    }
+    return states.includes('unknown') ? { state: 'missing' } : { state: 'pending' };
+  }
+
+  /** The jobs of a batch's current run, in the order they run. (A file's chunk jobs are its parse job's business.) */
+  private runJobs(batch: BatchRun): { name: BatchStage; id: string }[] {
+    if (batch.kind === 'tally') return [{ name: 'aggregate', id: jobId('aggregate', `tally-${batch.id}`) }];
+    const run = batchRunKey(batch.id, batch.attempt);
+    return (['parse', 'dedupe', 'aggregate'] as const).map((name) => ({ name, id: jobId(name, run) }));
   }
 
   /**
@@ -63,7 +120,7 @@ export class JobQueue {
   async addChildren(parent: BullJob, children: ChildJob[]): Promise<void> {
     const queue = this.queueNamed(parent.queueName as QueueName);
     const parentRef = { id: parent.id!, queue: parent.queueQualifiedName };
-    await queue.addBulk(children.map((c) => ({ name: c.name, data: c.data, opts: jobOptions({ jobId: c.jobId, parent: parentRef, failParentOnFailure: true }) })));
+    await queue.addBulk(children.map((c) => ({ name: c.name, data: c.data, opts: this.options({ jobId: c.jobId, parent: parentRef, failParentOnFailure: true }) })));
   }
 
   private queueNamed(name: QueueName): Queue {
@@ -104,7 +161,11 @@ export class JobQueue {
 
   /** Queues one job under an id made of its name and business keys (see `jobId`). */
   private async add<N extends JobName>(name: N, data: JobPayloads[N], keys: (string | number)[], options: JobsOptions = {}): Promise<void> {
-    await this.queueNamed(JOB_QUEUES[name]).add(name, data, jobOptions({ ...options, jobId: jobId(name, ...keys) }));
+    await this.queueNamed(JOB_QUEUES[name]).add(name, data, this.options({ ...options, jobId: jobId(name, ...keys) }));
+  }
+
+  private options(overrides: JobsOptions): JobsOptions {
+    return jobOptions(this.config.queueRetryDelayMs, overrides);
   }
 
   /**
@@ -115,11 +176,8 @@ export class JobQueue {
     await this.add('file-retention', { reason }, [reason], { attempts: 3, delay: 2000, removeOnComplete: true });
   }
 
-  async scheduleFileSweep(everyMs: number): Promise<void> {
-    await this.maintenance.upsertJobScheduler('file-retention-every', { every: everyMs }, { name: 'file-retention', data: { reason: 'schedule' }, opts: jobOptions({ attempts: 1 }) });
-  }
-
-  async scheduleReconcile(everyMs: number): Promise<void> {
-    await this.maintenance.upsertJobScheduler('reconcile-every', { every: everyMs }, { name: 'reconcile', data: {}, opts: jobOptions({ attempts: 1 }) });
+  /** Runs a job every `everyMs`, once across all processes; a run that fails waits for the next. */
+  async scheduleEvery<N extends JobName>(name: N, everyMs: number, data: JobPayloads[N]): Promise<void> {
+    await this.queueNamed(JOB_QUEUES[name]).upsertJobScheduler(`${name}-every`, { every: everyMs }, { name, data, opts: this.options({ attempts: 1 }) });
   }
 }

@@ -9,8 +9,8 @@ import { JobsOptions } from 'bullmq';
  * Nothing here imports from src/modules: the payloads are the wire format the modules agree on.
  */
 export interface JobPayloads {
-  /** `chunks` is set once the file has been split and its chunks queued. */
-  parse: { batchId: string; chunks?: number };
+  /** `attempt`: the batch's run (see `batchRunKey`); `chunks` is set once the file has been split and its chunks queued. */
+  parse: { batchId: string; attempt: number; chunks?: number };
   'parse-chunk': ParseChunkPayload;
   dedupe: { batchId: string };
   /** Recomputes a campaign's published totals; finishes the batch's flow when one is named. */
@@ -19,6 +19,8 @@ export interface JobPayloads {
   reconcile: { campaignId?: number };
   /** Deletes the files of ended batches whose retention has passed, and temporary files a crash left behind. */
   'file-retention': { reason: string };
+  /** Finds batches that stopped moving (their jobs lost, or failed for good unnoticed) and finishes them. */
+  'recover-batches': Record<never, never>;
   /** Renders one delivery point's hand-in pack (PDF volumes and signatures.csv). */
   pack: { packId: string };
 }
@@ -66,6 +68,7 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   aggregate: 'aggregate',
   reconcile: 'maintenance',
   'file-retention': 'maintenance',
+  'recover-batches': 'maintenance',
   pack: 'packs',
 };
 
@@ -86,10 +89,27 @@ export function jobId(name: JobName, ...keys: (string | number)[]): string {
   return [name, ...keys].join('-');
 }
 
-export function jobOptions(overrides: JobsOptions = {}): JobsOptions {
+/**
+ * The business key of one run of a batch's stages. The first run is keyed by the batch alone; a retry is a new run
+ * under new ids (`<batch>-attempt2`, …), so the jobs of the run that failed stay as they are, for inspection.
+ */
+export function batchRunKey(batchId: string, attempt: number): string {
+  return attempt === 1 ? batchId : `${batchId}-attempt${attempt}`;
+}
+
+/** Runs of a job before it gives up; the waits between them are in `jobOptions` (README "Queue settings"). */
+const JOB_ATTEMPTS = 5;
+/** Each wait is shortened by up to this share at random, so jobs that failed together do not all retry together. */
+const RETRY_JITTER = 0.25;
+
+/**
+ * Options of every job: `JOB_ATTEMPTS` runs, waiting `retryDelayMs` (QUEUE_RETRY_DELAY_MS), then twice as long each
+ * time, between them; completed jobs kept a day (their ids keep an enqueue idempotent), failed ones kept.
+ */
+export function jobOptions(retryDelayMs: number, overrides: JobsOptions = {}): JobsOptions {
   return {
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2000 },
+    attempts: JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: retryDelayMs, jitter: RETRY_JITTER },
     removeOnComplete: { age: 24 * 3600, count: 10000 },
     removeOnFail: false,
     ...overrides,

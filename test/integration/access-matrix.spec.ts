@@ -43,6 +43,8 @@ const MATRIX: Record<string, Expected> = {
   'GET /api/campaigns/:slug/sections/:section/preset': s('401 401 200 200 403 403 403'),
   'PUT /api/campaigns/:slug/sections/:section/preset': s('401 401 200 200 403 403 403'),
   'POST /api/batches/:id/retract': s('401 401 200 200 404 403 403'),
+  // Only a failed batch can be retried; the table's batch is counted (or retracted by the row above).
+  'POST /api/batches/:id/retry': s('401 401 409 403 403 403 403'),
   'GET /api/batches/:id/duplicates.csv': s('401 401 200 200 404 403 403'),
   'GET /api/campaigns/:slug/totals': s('401 401 200 200 200 403 403'),
   'GET /api/campaigns/:slug/totals.csv': s('401 401 200 200 200 403 403'),

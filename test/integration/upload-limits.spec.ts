@@ -1,5 +1,9 @@
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { csv, people } from '../support/builders';
 import { auth, TestApp } from '../support/test-app';
+import { peopleRows, zippedWorkbook } from '../support/workbooks';
 
 /** The size limits of one upload (MAX_ROWS_PER_BATCH, MAX_COLUMNS, MAX_FIELD_CHARS): refused with what to do, nothing counted. */
 describe('upload limits', () => {
@@ -41,5 +45,59 @@ describe('upload limits', () => {
     const mapping = await app.http.put(`/api/campaigns/${slug}/sections/NL/preset`).set(auth(admin)).send({ mapping: { email: 'c'.repeat(301) } });
     expect([mapping.status, mapping.body.error]).toEqual([400, 'invalid_mapping']);
     expect((await app.totals(admin, slug)).offline).toBe(0);
+  });
+});
+
+/**
+ * PREVIEW_TIME_LIMIT_MS and PARSE_TIME_LIMIT_MS, set far below what these files take: reading stops, the request or
+ * the batch says what to do, and no file is left behind (the API runs in this process, so exceljs's temporary
+ * files would carry this process's id).
+ */
+describe('time limits', () => {
+  const slug = 'slow-files';
+  const bigWorkbook = () => zippedWorkbook(peopleRows(100_000));
+  const leftBehind = async (app: TestApp) => [
+    ...(await readdir(join(app.world.config.storageDir, 'tmp')).catch(() => [])),
+    ...(await readdir(tmpdir())).filter((name) => name.startsWith(`tmp-${process.pid}-`)),
+  ];
+
+  describe('of a check', () => {
+    let app: TestApp;
+    let admin: string;
+    beforeAll(async () => ({ t: app, admin } = await TestApp.startAsAdmin({ campaign: slug, config: { previewTimeLimitMs: 100 } })));
+    afterAll(() => app?.close());
+
+    it.each([
+      ['a dry run of a CSV', () => csv(people(100_000, 'slow')), 'export.csv', true],
+      ['a dry run of an XLSX', bigWorkbook, 'export.xlsx', true],
+      ['the first rows of an XLSX upload', bigWorkbook, 'export.xlsx', false],
+    ])('stops %s past the limit with 422 and what to do, and keeps no file', async (_, content, name, dryRun) => {
+      const answer = await app.upload(admin, slug, 'NL', await content(), { name, dryRun });
+      expect([answer.status, answer.body.error, answer.body.message]).toEqual([
+        422,
+        'check_too_slow',
+        'This file took longer than 0.1 s to check, so the check was stopped and the file was not kept. Split the export into smaller files, or try again in a few minutes.',
+      ]);
+      await app.http.get('/health/live').expect(200);
+      expect(await leftBehind(app)).toEqual([]);
+      expect(await app.world.sql('SELECT id FROM batches')).toEqual([]);
+    });
+  });
+
+  describe('of a parse job', () => {
+    let app: TestApp;
+    let admin: string;
+    beforeAll(async () => ({ t: app, admin } = await TestApp.startAsAdmin({ campaign: slug, config: { parseTimeLimitMs: 100 } })));
+    afterAll(() => app?.close());
+
+    it('fails the batch past the limit, counting nothing and keeping no temporary file', async () => {
+      const batch = await app.uploadAndWait(admin, slug, 'NL', await bigWorkbook(), { name: 'export.xlsx' });
+      expect([batch.status, batch.error]).toEqual([
+        'failed',
+        'Reading this file took longer than 0.1 s, so it was stopped and nothing of it was counted. Split the export into smaller files (a CSV is read faster than an XLSX) and upload each.',
+      ]);
+      expect((await app.totals(admin, slug)).online).toBe(0);
+      expect(await leftBehind(app)).toEqual([]);
+    });
   });
 });

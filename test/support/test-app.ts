@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApi } from '../../src/bootstrap';
-import { AppConfig } from '../../src/config/config';
+import { AppConfig, loadConfig } from '../../src/config/config';
 import { UsersService } from '../../src/modules/auth/users.service';
 import { OPERATOR } from '../../src/modules/auth/access';
 import { QUEUE_NAMES } from '../../src/queue/jobs';
@@ -37,6 +37,8 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
   const storageDir = await mkdtemp(join(tmpdir(), 'handin-test-'));
   const secret = 'test-secret-test-secret-test-secret-0123';
   const config: AppConfig = {
+    // Every setting not named below as a deployment has it by default.
+    ...loadConfig({ DATABASE_URL: databaseUrl(database), REDIS_URL: TEST_REDIS_URL, STORAGE_DIR: storageDir, HANDIN_HMAC_SECRET: secret }),
     databaseUrl: databaseUrl(database),
     redisUrl: TEST_REDIS_URL,
     redisPrefix: `handin-test-${id}`,
@@ -59,6 +61,8 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     sourceRetentionDays: 0,
     reportRetentionDays: 30,
     fileSweepEveryMs: 0,
+    // A schedule keeps a delayed job in the queue, and the queues would never look idle; ops-recovery sweeps itself.
+    recoverySweepEveryMs: 0,
     apiTokenDays: 180,
     // Tests send many requests from one address; rate-limit.spec.ts sets low limits to test them.
     requestsPerMinute: 1_000_000,
@@ -78,6 +82,7 @@ export async function createWorld(overrides: Partial<AppConfig> = {}): Promise<T
     PARSE_CHUNK_BYTES: String(config.parseChunkBytes),
     RECONCILE_EVERY_MS: '0',
     FILE_SWEEP_EVERY_MS: '0',
+    RECOVERY_SWEEP_EVERY_MS: '0',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
     RATE_LIMIT_UPLOADS_PER_MINUTE: '1000000',
     RATE_LIMIT_BAD_CREDENTIALS_PER_MINUTE: '1000000',

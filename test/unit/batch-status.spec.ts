@@ -38,11 +38,12 @@ describe('batch status transitions', () => {
     expect(statusesBefore('retracted')).toEqual(['queued', 'parsing', 'deduplicating', 'aggregating', 'done']);
   });
 
-  it('keeps failed and retracted batches where they are', () => {
+  it('keeps retracted batches where they are, and lets a failed one only start again from queued (a retry)', () => {
     for (const to of BATCH_STATUSES) {
-      expect(canMove('failed', to)).toBe(false);
+      expect(canMove('failed', to)).toBe(to === 'queued');
       expect(canMove('retracted', to)).toBe(false);
     }
+    expect(statusesBefore('queued')).toEqual(['failed']);
   });
 
   it('refuses an impossible move with a typed error that names both statuses', () => {

@@ -33,7 +33,7 @@ describe('ParseService', () => {
 
   function service(...batches: ReturnType<typeof batch>[]): ParseService {
     store = fakeStore(...batches);
-    const config = { parseChunkBytes: 64, hmacSecret: Buffer.from('secret') } as unknown as AppConfig;
+    const config = { parseChunkBytes: 64, parseTimeLimitMs: 60_000, hmacSecret: Buffer.from('secret') } as unknown as AppConfig;
     const clock = { now: () => new Date('2017-05-01T12:00:00Z') } as Clock;
     return new ParseService(
       config,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../common/errors';
+import { AppConfig } from '../../config/config';
 import { isKnownCountryCode } from '../../domain/country';
 import { DELIVERY_POINT_KINDS } from './delivery-point.entity';
 
@@ -24,98 +25,109 @@ const isTimezone = (tz: string) => {
 export const LETTER_COUNTRIES = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'VE', 'GT', 'DO', 'CR', 'PA', 'SV', 'NI', 'HN', 'PR', 'BZ']);
 
 /**
- * How large a campaign document may be. A real campaign has some 40 sections and a few dozen embassies; the
- * limits are far above that and keep one import one quick transaction (a document with 100,000 sections used to
- * run for minutes and then fail inside the database driver).
+ * How large a campaign document may be (validated config). A real campaign has some 40 sections and a few dozen
+ * embassies; the defaults are far above that and keep one import one quick transaction (a document with 100,000
+ * sections used to run for minutes and then fail inside the database driver).
  */
-export const CAMPAIGN_LIMITS = { petitions: 100, sections: 1000, deliveryPoints: 1000, routingRules: 5000, text: 2000, petitionBody: 100_000 };
+export type CampaignLimits = Pick<
+  AppConfig,
+  'maxCampaignPetitions' | 'maxCampaignSections' | 'maxCampaignDeliveryPoints' | 'maxCampaignRoutingRules' | 'maxCampaignTextChars' | 'maxPetitionTextChars'
+>;
 
-/** A line of text a person wrote: a title, a name, an address. */
-const text = z.string().min(1).max(CAMPAIGN_LIMITS.text, `must be at most ${CAMPAIGN_LIMITS.text} characters`);
+const at = (chars: number) => `must be at most ${chars} characters`;
+/** Names the setting too: a campaign that really needs more asks its operator to raise it. */
+const atMost = (count: number, what: string, setting: string) => `may list at most ${count} ${what} (${setting})`;
 
-const deliveryPoint = z.object({
-  code,
-  kind: z.enum(DELIVERY_POINT_KINDS),
-  hostCountry: countryCode,
-  city: text,
-  address: text,
-  addressee: text,
-  handInAt: instant.optional(),
-  language: z.string().min(2).default('en'),
-  paperSize: z.enum(['A4', 'Letter']).optional(),
-});
-
-
-export const campaignDefinitionSchema = z
-  .object({
-    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and "-", e.g. "chechnya-2017"'),
-    title: text,
-    targetGovernment: text,
-    targetCountry: countryCode.optional(),
-    goal: z.number().int().nonnegative(),
-    opensAt: instant.optional(),
-    closesAt: instant.optional(),
-    dayOfAction: z.string().date('must be a date like "2017-06-02"').optional(),
-    timezone: z.string().refine(isTimezone, 'must be an IANA time zone, e.g. "Europe/Amsterdam"'),
-    defaultDeliveryPoint: code,
-    withheldCountries: z.array(countryCode).optional(),
-    petitions: z
-      .array(
-        z.object({
-          code,
-          language: z.string().min(2),
-          title: text,
-          addressees: z.array(text).max(100).default([]),
-          body: z.string().min(1).max(CAMPAIGN_LIMITS.petitionBody, `must be at most ${CAMPAIGN_LIMITS.petitionBody} characters`),
-        }),
-      )
-      .min(1)
-      .max(CAMPAIGN_LIMITS.petitions, `may list at most ${CAMPAIGN_LIMITS.petitions} petitions`),
-    sections: z
-      .array(z.object({ code, name: text, country: countryCode, petition: code, defaultDeliveryPoint: code.optional() }))
-      .min(1)
-      .max(CAMPAIGN_LIMITS.sections, `may list at most ${CAMPAIGN_LIMITS.sections} sections`),
-    deliveryPoints: z.array(deliveryPoint).min(1).max(CAMPAIGN_LIMITS.deliveryPoints, `may list at most ${CAMPAIGN_LIMITS.deliveryPoints} delivery points`),
-    routing: z
-      .array(z.object({ country: countryCode, region: z.string().trim().min(1).max(CAMPAIGN_LIMITS.text).optional(), deliveryPoint: code }))
-      .max(CAMPAIGN_LIMITS.routingRules, `may list at most ${CAMPAIGN_LIMITS.routingRules} routing rules`)
-      .default([]),
-  })
-  .superRefine((doc, ctx) => {
-    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
-    const duplicates = (items: { code: string }[], field: string) =>
-      items.forEach((item, i) => {
-        if (items.findIndex((other) => other.code === item.code) !== i) problem([field, i, 'code'], `duplicate code "${item.code}"`);
-      });
-    duplicates(doc.petitions, 'petitions');
-    duplicates(doc.sections, 'sections');
-    duplicates(doc.deliveryPoints, 'deliveryPoints');
-
-    const petitions = new Set(doc.petitions.map((p) => p.code));
-    const points = new Set(doc.deliveryPoints.map((d) => d.code));
-    const knownPoint = (value: string | undefined, path: (string | number)[]) => {
-      if (value !== undefined && !points.has(value)) problem(path, `unknown delivery point "${value}" (define it in deliveryPoints)`);
-    };
-    knownPoint(doc.defaultDeliveryPoint, ['defaultDeliveryPoint']);
-    doc.sections.forEach((s, i) => {
-      if (!petitions.has(s.petition)) problem(['sections', i, 'petition'], `unknown petition "${s.petition}" (define it in petitions)`);
-      knownPoint(s.defaultDeliveryPoint, ['sections', i, 'defaultDeliveryPoint']);
-    });
-    const seenRules = new Set<string>();
-    doc.routing.forEach((r, i) => {
-      knownPoint(r.deliveryPoint, ['routing', i, 'deliveryPoint']);
-      const key = `${r.country}|${(r.region ?? '').toLowerCase()}`;
-      if (seenRules.has(key)) problem(['routing', i], `a second rule for ${r.country}${r.region ? `/${r.region}` : ''}`);
-      seenRules.add(key);
-    });
-    if (doc.opensAt && doc.closesAt && doc.opensAt > doc.closesAt) problem(['closesAt'], 'must not be before opensAt');
+/** The document's schema under the deployment's limits. */
+function campaignDefinitionSchema(limits: CampaignLimits) {
+  /** A line of text a person wrote: a title, a name, an address. */
+  const text = z.string().min(1).max(limits.maxCampaignTextChars, at(limits.maxCampaignTextChars));
+  const deliveryPoint = z.object({
+    code,
+    kind: z.enum(DELIVERY_POINT_KINDS),
+    hostCountry: countryCode,
+    city: text,
+    address: text,
+    addressee: text,
+    handInAt: instant.optional(),
+    language: z.string().min(2).default('en'),
+    paperSize: z.enum(['A4', 'Letter']).optional(),
   });
 
-export type CampaignDefinition = z.infer<typeof campaignDefinitionSchema>;
+  return z
+    .object({
+      slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and "-", e.g. "chechnya-2017"'),
+      title: text,
+      targetGovernment: text,
+      targetCountry: countryCode.optional(),
+      goal: z.number().int().nonnegative(),
+      opensAt: instant.optional(),
+      closesAt: instant.optional(),
+      dayOfAction: z.string().date('must be a date like "2017-06-02"').optional(),
+      timezone: z.string().refine(isTimezone, 'must be an IANA time zone, e.g. "Europe/Amsterdam"'),
+      defaultDeliveryPoint: code,
+      withheldCountries: z.array(countryCode).optional(),
+      petitions: z
+        .array(
+          z.object({
+            code,
+            language: z.string().min(2),
+            title: text,
+            addressees: z.array(text).max(100).default([]),
+            body: z.string().min(1).max(limits.maxPetitionTextChars, at(limits.maxPetitionTextChars)),
+          }),
+        )
+        .min(1)
+        .max(limits.maxCampaignPetitions, atMost(limits.maxCampaignPetitions, 'petitions', 'MAX_CAMPAIGN_PETITIONS')),
+      sections: z
+        .array(z.object({ code, name: text, country: countryCode, petition: code, defaultDeliveryPoint: code.optional() }))
+        .min(1)
+        .max(limits.maxCampaignSections, atMost(limits.maxCampaignSections, 'sections', 'MAX_CAMPAIGN_SECTIONS')),
+      deliveryPoints: z
+        .array(deliveryPoint)
+        .min(1)
+        .max(limits.maxCampaignDeliveryPoints, atMost(limits.maxCampaignDeliveryPoints, 'delivery points', 'MAX_CAMPAIGN_DELIVERY_POINTS')),
+      routing: z
+        .array(z.object({ country: countryCode, region: z.string().trim().min(1).max(limits.maxCampaignTextChars).optional(), deliveryPoint: code }))
+        .max(limits.maxCampaignRoutingRules, atMost(limits.maxCampaignRoutingRules, 'routing rules', 'MAX_CAMPAIGN_ROUTING_RULES'))
+        .default([]),
+    })
+    .superRefine((doc, ctx) => {
+      const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+      const duplicates = (items: { code: string }[], field: string) =>
+        items.forEach((item, i) => {
+          if (items.findIndex((other) => other.code === item.code) !== i) problem([field, i, 'code'], `duplicate code "${item.code}"`);
+        });
+      duplicates(doc.petitions, 'petitions');
+      duplicates(doc.sections, 'sections');
+      duplicates(doc.deliveryPoints, 'deliveryPoints');
+
+      const petitions = new Set(doc.petitions.map((p) => p.code));
+      const points = new Set(doc.deliveryPoints.map((d) => d.code));
+      const knownPoint = (value: string | undefined, path: (string | number)[]) => {
+        if (value !== undefined && !points.has(value)) problem(path, `unknown delivery point "${value}" (define it in deliveryPoints)`);
+      };
+      knownPoint(doc.defaultDeliveryPoint, ['defaultDeliveryPoint']);
+      doc.sections.forEach((s, i) => {
+        if (!petitions.has(s.petition)) problem(['sections', i, 'petition'], `unknown petition "${s.petition}" (define it in petitions)`);
+        knownPoint(s.defaultDeliveryPoint, ['sections', i, 'defaultDeliveryPoint']);
+      });
+      const seenRules = new Set<string>();
+      doc.routing.forEach((r, i) => {
+        knownPoint(r.deliveryPoint, ['routing', i, 'deliveryPoint']);
+        const key = `${r.country}|${(r.region ?? '').toLowerCase()}`;
+        if (seenRules.has(key)) problem(['routing', i], `a second rule for ${r.country}${r.region ? `/${r.region}` : ''}`);
+        seenRules.add(key);
+      });
+      if (doc.opensAt && doc.closesAt && doc.opensAt > doc.closesAt) problem(['closesAt'], 'must not be before opensAt');
+    });
+}
+
+export type CampaignDefinition = z.infer<ReturnType<typeof campaignDefinitionSchema>>;
 
 /** Validates a campaign document, naming every offending field at once. */
-export function parseCampaignDefinition(document: unknown): CampaignDefinition {
-  const result = campaignDefinitionSchema.safeParse(document);
+export function parseCampaignDefinition(document: unknown, limits: CampaignLimits): CampaignDefinition {
+  const result = campaignDefinitionSchema(limits).safeParse(document);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
     throw new InvalidInputError('invalid_campaign', `The campaign definition has ${problems.length} problem(s): ${problems.join('; ')}`);

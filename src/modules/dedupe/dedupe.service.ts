@@ -91,8 +91,9 @@ export class DedupeService {
   }
 
   /**
-   * Fails a batch at whatever stage it is, with a message for the coordinator. A batch already committed has
-   * its signers taken back out first (as a retraction would), so that a failed batch never counts.
+   * Fails a batch at whatever stage it is because a stage gave up (an infrastructure failure: its upload is kept
+   * for a retry), with a message for the coordinator. A batch already committed has its signers taken back out
+   * first (as a retraction would), so that a failed batch never counts.
    */
   async fail(batchId: string, message: string): Promise<void> {
     const batch = await this.batches.findById(batchId);
@@ -101,7 +102,7 @@ export class DedupeService {
       const current = await this.batches.findForUpdate(tx, batchId);
       if (!current || !canMove(current.status, 'failed')) return false; // done, failed or retracted meanwhile
       await this.uncount(tx, current);
-      await this.status.failLocked(tx, current, message);
+      await this.status.giveUpLocked(tx, current, message);
       return current.committedAt !== null;
     });
     if (wasCounted) await this.jobs.refreshTotals(batch.campaignId, `fail-${batchId}`);

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { JobQueue } from '../../queue/job-queue';
-import { Batch, BatchStatus } from './batch.entity';
-import { assertCanMove, canMove, statusesBefore } from './batch-status';
+import { Batch, BatchStatus, FailureKind } from './batch.entity';
+import { assertCanMove, canMove, ENDED_STATUSES, statusesBefore } from './batch-status';
 import { BatchesRepository, BatchFields } from './batches.repository';
 import { SignaturesRepository } from './signatures.repository';
 
-const ENDED: BatchStatus[] = ['done', 'failed', 'retracted'];
+/** The counters of a batch before its first stage has run. */
+const NOTHING_DONE: BatchFields = { progress: 0, rows: 0, accepted: 0, rejected: 0, rejectionsByReason: {}, duplicatesInBatch: 0, duplicatesExisting: 0, counted: 0 };
 
 /**
  * The one writer of a batch's status: every stage, retraction and give-up moves a batch through here, by the
@@ -46,7 +47,7 @@ export class BatchStatusService {
 
   /** A batch that reaches done, failed or retracted has ended: its files' retention counts from now. */
   private withEnd(to: BatchStatus, fields: BatchFields): BatchFields {
-    return ENDED.includes(to) ? { ...fields, endedAt: this.clock.now() } : fields;
+    return ENDED_STATUSES.includes(to) ? { ...fields, endedAt: this.clock.now() } : fields;
   }
 
   /**
@@ -54,22 +55,56 @@ export class BatchStatusService {
    * The sweep runs a moment later, after the caller's transaction has committed the end.
    */
   private async ended(id: string, to: BatchStatus): Promise<void> {
-    if (ENDED.includes(to)) await this.jobs.sweepFilesSoon(`${id}-${to}`);
+    if (ENDED_STATUSES.includes(to)) await this.jobs.sweepFilesSoon(`${id}-${to}`);
   }
 
   /**
-   * Fails a batch that is not counted yet, with a message for the coordinator; its rows go with it. Does
-   * nothing to a batch that is counted (committed), done, failed or retracted: see DedupeService.failCommitted.
+   * Fails a batch that is not counted yet because its file is the problem (unreadable, refused by the limits, no
+   * data rows), with a message for the coordinator; its rows go with it, and its upload under the usual retention.
+   * Does nothing to a batch that is counted (committed), done, failed or retracted: see DedupeService.fail.
    */
   async fail(id: string, message: string): Promise<void> {
-    await this.batches.withLocked(id, async (tx, batch) => {
-      if (batch && !batch.committedAt && canMove(batch.status, 'failed')) await this.failLocked(tx, batch, message);
+    await this.failUncounted(id, message, 'content');
+  }
+
+  /**
+   * Fails a batch that is not counted yet because a stage gave up (its file may be fine), with a message for the
+   * coordinator; its rows go with it, its upload is kept for a retry (RETRY_WINDOW_HOURS). Like `fail` otherwise.
+   */
+  async giveUp(id: string, message: string): Promise<void> {
+    await this.failUncounted(id, message, 'infrastructure');
+  }
+
+  /** `giveUp` for a locked batch in the caller's transaction; whatever it added to the signers must be out already. */
+  giveUpLocked(tx: EntityManager, batch: Batch, message: string): Promise<Batch> {
+    return this.failLocked(tx, batch, message, 'infrastructure');
+  }
+
+  /**
+   * Sends a failed, locked batch through all its stages again as a new run: back to queued, its failure, counters
+   * and end cleared, its attempt one more (the new run's jobs get new ids). It counts nothing at this point: its
+   * signers went out when it failed. Whether it may be retried is BatchRetryService's decision.
+   */
+  retryLocked(tx: EntityManager, batch: Batch): Promise<Batch> {
+    return this.moveLocked(tx, batch, 'queued', {
+      ...NOTHING_DONE,
+      error: null,
+      failureKind: null,
+      // Its files' retention counts again from its next end, also for the rejection report the new run writes.
+      endedAt: null,
+      reportsDeletedAt: null,
+      attempt: batch.attempt + 1,
     });
   }
 
-  /** Fails a locked batch in the caller's transaction; whatever it added to the signers must be out already. */
-  failLocked(tx: EntityManager, batch: Batch, message: string): Promise<Batch> {
-    return this.endLocked(tx, batch, 'failed', { error: message, committedAt: null });
+  private async failUncounted(id: string, message: string, kind: FailureKind): Promise<void> {
+    await this.batches.withLocked(id, async (tx, batch) => {
+      if (batch && !batch.committedAt && canMove(batch.status, 'failed')) await this.failLocked(tx, batch, message, kind);
+    });
+  }
+
+  private failLocked(tx: EntityManager, batch: Batch, message: string, kind: FailureKind): Promise<Batch> {
+    return this.endLocked(tx, batch, 'failed', { error: message, failureKind: kind, committedAt: null });
   }
 
   /** Retracts a locked batch in the caller's transaction; whatever it added to the signers must be out already. */

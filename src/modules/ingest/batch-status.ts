@@ -4,8 +4,10 @@ import { BATCH_STATUSES, BatchKind, BatchStatus } from './batch.entity';
 /**
  * The life of a batch. A file moves queued → parsing → deduplicating → aggregating → done, one stage at a time;
  * a tally is born aggregating (it needs no parsing or dedupe). Until it is done a batch can fail (a stage gave
- * up, or the file is wrong); anything but a failed batch can be retracted. Failed and retracted are final.
+ * up, or the file is wrong); anything but a failed batch can be retracted. Retracted is final.
  * parsing → parsing: a parse job that is retried before its chunks were queued plans the file again.
+ * failed → queued: an admin retries a batch whose stage gave up; it runs all its stages again, from nothing counted
+ * (a failed batch counts nothing). Which failed batches may be retried is BatchRetryService's decision.
  */
 const NEXT: Record<BatchStatus, readonly BatchStatus[]> = {
   queued: ['parsing', 'failed', 'retracted'],
@@ -13,9 +15,14 @@ const NEXT: Record<BatchStatus, readonly BatchStatus[]> = {
   deduplicating: ['aggregating', 'failed', 'retracted'],
   aggregating: ['done', 'failed', 'retracted'],
   done: ['retracted'],
-  failed: [],
+  failed: ['queued'],
   retracted: [],
 };
+
+/** A batch in one of these has ended: its files' retention counts from then, and no stage works on it. */
+export const ENDED_STATUSES: readonly BatchStatus[] = ['done', 'failed', 'retracted'];
+/** A batch in one of these has a stage still to run. */
+export const UNFINISHED_STATUSES: readonly BatchStatus[] = BATCH_STATUSES.filter((status) => !ENDED_STATUSES.includes(status));
 
 /** The status a new batch starts in. */
 export const INITIAL_STATUS: Record<BatchKind, BatchStatus> = { signatures: 'queued', tally: 'aggregating' };

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../common/errors';
+import { AppConfig } from '../../config/config';
 import { Batch } from './batch.entity';
 import { CANONICAL_FIELDS, CanonicalField } from './reading/header-mapping';
 
@@ -29,13 +30,11 @@ export function batchView(batch: Batch, sectionCode: string) {
 }
 export type BatchView = ReturnType<typeof batchView>;
 
-/** A note is a line for people (where the signatures were collected), a date format a handful of tokens. */
-export const NOTE_MAX_CHARS = 500;
-export const DATE_FORMAT_MAX_CHARS = 100;
-const COLUMN_NAME_MAX_CHARS = 300;
+/** A note is a line for people (where the signatures were collected), a date format a handful of tokens (validated config). */
+export type TextLimits = Pick<AppConfig, 'maxNoteChars' | 'maxDateFormatChars' | 'maxMappingColumnChars'>;
 
 /** Reads the optional `mapping` form field: a JSON object from canonical field to the file's column name. */
-export function parseMappingField(raw: string | undefined): Partial<Record<CanonicalField, string>> | null {
+export function parseMappingField(raw: string | undefined, limits: TextLimits): Partial<Record<CanonicalField, string>> | null {
   if (!raw?.trim()) return null;
   let value: unknown;
   try {
@@ -47,11 +46,14 @@ export function parseMappingField(raw: string | undefined): Partial<Record<Canon
     throw new InvalidInputError('invalid_mapping', 'mapping must be a JSON object from field to column name, e.g. {"email":"Courriel"}.');
   }
   const unknown = Object.keys(value).filter((k) => !(CANONICAL_FIELDS as readonly string[]).includes(k));
-  const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string' || !v.trim() || v.length > COLUMN_NAME_MAX_CHARS);
+  const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string' || !v.trim() || v.length > limits.maxMappingColumnChars);
   if (unknown.length || notText.length) {
     throw new InvalidInputError(
       'invalid_mapping',
-      [unknown.length && `unknown field(s) ${unknown.join(', ')} (fields are ${CANONICAL_FIELDS.join(', ')})`, notText.length && `field(s) ${notText.map(([k]) => k).join(', ')} need a column name (of at most ${COLUMN_NAME_MAX_CHARS} characters)`]
+      [
+        unknown.length && `unknown field(s) ${unknown.join(', ')} (fields are ${CANONICAL_FIELDS.join(', ')})`,
+        notText.length && `field(s) ${notText.map(([k]) => k).join(', ')} need a column name (of at most ${limits.maxMappingColumnChars} characters)`,
+      ]
         .filter(Boolean)
         .join('; '),
     );
@@ -59,22 +61,28 @@ export function parseMappingField(raw: string | undefined): Partial<Record<Canon
   return value as Partial<Record<CanonicalField, string>>;
 }
 
-export function refuseLongNote(note: string | undefined): void {
-  if (note && note.length > NOTE_MAX_CHARS) throw new InvalidInputError('note_too_long', `The note may have at most ${NOTE_MAX_CHARS} characters.`);
+export function refuseLongNote(note: string | undefined, limits: TextLimits): void {
+  if (note && note.length > limits.maxNoteChars) {
+    throw new InvalidInputError('note_too_long', `The note may have at most ${limits.maxNoteChars} characters; shorten it.`);
+  }
 }
 
-export function refuseLongDateFormat(dateFormat: string | null | undefined): void {
-  if (dateFormat && dateFormat.length > DATE_FORMAT_MAX_CHARS) {
-    throw new InvalidInputError('invalid_date_format', `A date format has at most ${DATE_FORMAT_MAX_CHARS} characters, like "DD/MM/YYYY HH:mm".`);
+export function refuseLongDateFormat(dateFormat: string | null | undefined, limits: TextLimits): void {
+  if (dateFormat && dateFormat.length > limits.maxDateFormatChars) {
+    throw new InvalidInputError('invalid_date_format', `A date format has at most ${limits.maxDateFormatChars} characters, like "DD/MM/YYYY HH:mm".`);
   }
 }
 
 /** How to read an upload: what it says, else the section's saved preset. */
-export function readingOptions(fields: Record<string, string>, preset: { presetMapping: Record<string, string> | null; presetDateFormat: string | null }) {
-  refuseLongNote(fields.note);
-  refuseLongDateFormat(fields.dateFormat);
+export function readingOptions(
+  fields: Record<string, string>,
+  preset: { presetMapping: Record<string, string> | null; presetDateFormat: string | null },
+  limits: TextLimits,
+) {
+  refuseLongNote(fields.note, limits);
+  refuseLongDateFormat(fields.dateFormat, limits);
   return {
-    mapping: parseMappingField(fields.mapping) ?? (preset.presetMapping as Partial<Record<CanonicalField, string>> | null),
+    mapping: parseMappingField(fields.mapping, limits) ?? (preset.presetMapping as Partial<Record<CanonicalField, string>> | null),
     dateFormat: fields.dateFormat?.trim() || preset.presetDateFormat,
   };
 }
@@ -86,7 +94,7 @@ export interface TallyInput {
   note?: string;
 }
 
-export function parseTallyBody(body: unknown): TallyInput {
+export function parseTallyBody(body: unknown, limits: TextLimits): TallyInput {
   const b = (body ?? {}) as Record<string, unknown>;
   if (b.kind !== 'tally') {
     throw new InvalidInputError('bad_upload', 'Send a file as multipart/form-data (field "file"), or JSON {"kind":"tally","count":120,"country":"NL","note":"…"} for paper signatures.');
@@ -96,6 +104,6 @@ export function parseTallyBody(body: unknown): TallyInput {
   }
   if (b.country !== undefined && typeof b.country !== 'string') throw new InvalidInputError('invalid_tally', 'country must be a country name or ISO code.');
   if (b.note !== undefined && typeof b.note !== 'string') throw new InvalidInputError('invalid_tally', 'note must be text.');
-  refuseLongNote(b.note as string | undefined);
+  refuseLongNote(b.note as string | undefined, limits);
   return { kind: 'tally', count: b.count as number, country: b.country as string | undefined, note: b.note as string | undefined };
 }

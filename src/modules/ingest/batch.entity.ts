@@ -3,6 +3,12 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export type BatchKind = 'signatures' | 'tally';
 export const BATCH_STATUSES = ['queued', 'parsing', 'deduplicating', 'aggregating', 'done', 'failed', 'retracted'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
+/**
+ * Why a batch failed: `content`, the file itself is the problem (unreadable, refused by the limits, no data rows);
+ * `infrastructure`, a stage gave up (the database, Redis or the workers kept failing), so the same file may well
+ * go through when retried.
+ */
+export type FailureKind = 'content' | 'infrastructure';
 
 /** One upload by one section: a signatures file, or a tally of paper signatures. */
 @Entity('batches')
@@ -80,6 +86,14 @@ export class Batch {
   /** What went wrong, written for the coordinator. */
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /** Set exactly when the batch is failed: an infrastructure failure keeps its upload for a retry (RETRY_WINDOW_HOURS). */
+  @Column({ name: 'failure_kind', type: 'text', nullable: true })
+  failureKind: FailureKind | null;
+
+  /** Which run of its stages this is: 1, and one more at every retry; a run's job ids carry it (see `batchRunKey`). */
+  @Column({ type: 'integer', default: 1 })
+  attempt: number;
 
   @Column({ name: 'uploaded_by', type: 'integer', nullable: true })
   uploadedBy: number | null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, LessThanOrEqual, QueryFailedError } from 'typeorm';
 import { Batch, BatchKind, BatchStatus } from './batch.entity';
-import { INITIAL_STATUS } from './batch-status';
+import { INITIAL_STATUS, UNFINISHED_STATUSES } from './batch-status';
 
 /** A batch's columns other than its status, which only BatchStatusService changes. */
 export type BatchFields = Partial<Omit<Batch, 'id' | 'status'>>;
@@ -20,14 +20,25 @@ export class BatchesRepository {
     return manager.findOne(Batch, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** Ended batches (ended at or before `endedBefore`) whose uploaded file, or reports, are not deleted yet. */
-  async endedWithFiles(kind: 'source' | 'reports', endedBefore: Date, limit: number): Promise<string[]> {
+  /**
+   * Ended batches (ended at or before `endedBefore`) whose uploaded file, or reports, are not deleted yet. With
+   * `retryableEndedBefore`, a batch that failed because a stage gave up only once it ended at or before that too:
+   * its upload is kept for a retry.
+   */
+  async endedWithFiles(kind: 'source' | 'reports', endedBefore: Date, limit: number, retryableEndedBefore = endedBefore): Promise<string[]> {
     const column = kind === 'source' ? 'source_deleted_at' : 'reports_deleted_at';
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM batches WHERE ended_at <= $1 AND ${column} IS NULL AND kind = 'signatures' ORDER BY ended_at LIMIT $2`,
-      [endedBefore, limit],
+      `SELECT id FROM batches WHERE ended_at <= $1 AND ${column} IS NULL AND kind = 'signatures'
+          AND (failure_kind IS DISTINCT FROM 'infrastructure' OR ended_at <= $3)
+        ORDER BY ended_at LIMIT $2`,
+      [endedBefore, limit, retryableEndedBefore],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Batches not ended yet that were created at or before `createdBefore`, oldest first (few: each is being worked on). */
+  unfinishedCreatedBefore(createdBefore: Date): Promise<Batch[]> {
+    return this.dataSource.manager.find(Batch, { where: { status: In(UNFINISHED_STATUSES), createdAt: LessThanOrEqual(createdBefore) }, order: { seq: 'ASC' } });
   }
 
   async markFilesDeleted(id: string, kind: 'source' | 'reports', at: Date): Promise<void> {

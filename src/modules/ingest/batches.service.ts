@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DomainError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { Clock } from '../../common/clock';
 import { AuditLog } from '../../audit/audit-log';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { JobQueue } from '../../queue/job-queue';
 import { FileStore } from '../../storage/file-store';
 import { assertSectionAccess } from '../auth/access';
@@ -19,6 +21,7 @@ import { BatchesRepository } from './batches.repository';
 import { resolveCountry } from '../../domain/country';
 import { unansweredQuestion } from './reading/detection';
 import { readingOfFile } from './reading/file-sample';
+import { checkTooSlow, withTimeLimit } from './time-limit';
 import { ReceivedUpload } from './upload.receiver';
 
 @Injectable()
@@ -33,6 +36,7 @@ export class BatchesService {
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -51,8 +55,9 @@ export class BatchesService {
     try {
       // What the upload does not say is detected from the file's first rows, as the preview does; a question
       // (dates that read two ways, two country columns) refuses the upload rather than guess.
-      const sent = readingOptions(upload.fields, section);
-      const reading = await readingOfFile(this.files.path(upload.tempKey), sent);
+      const sent = readingOptions(upload.fields, section, this.config);
+      const path = this.files.path(upload.tempKey);
+      const reading = await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => readingOfFile(path, sent, { limits: this.config, signal }));
       const question = unansweredQuestion(reading);
       if (question) throw new DomainError(422, 'reading_question', question);
       const { mapping, dateFormat } = reading;
@@ -108,7 +113,7 @@ export class BatchesService {
   /** A count of paper signatures: counted in the headline total, never merged with online signers. */
   async createTally(user: User, slug: string, sectionCode: string, body: unknown): Promise<BatchView> {
     assertSectionAccess(user, sectionCode);
-    const input = parseTallyBody(body);
+    const input = parseTallyBody(body, this.config);
     const campaign = await this.campaigns.bySlug(slug);
     const section = await this.campaigns.section(campaign, sectionCode);
     assertNotPurged(campaign, 'tallies');
@@ -145,7 +150,7 @@ export class BatchesService {
         },
     );
     if (!batch) throw new Error('tally insert returned no batch');
-    await this.jobs.refreshTotals(campaign.id, `tally-${batch.id}`, batch.id);
+    await this.jobs.publishTally(campaign.id, batch.id);
     return batchView(batch, section.code);
   }
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { BatchRetryController } from './batch-retry.controller';
+import { BatchRetryService } from './batch-retry.service';
 import { BatchStatusService } from './batch-status.service';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
@@ -14,8 +16,8 @@ import { UploadReceiver } from './upload.receiver';
 
 @Module({
   imports: [CampaignsModule],
-  controllers: [BatchesController, PresetsController],
-  providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver, FileRetentionService],
+  controllers: [BatchesController, PresetsController, BatchRetryController],
+  providers: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver, FileRetentionService, BatchRetryService],
   exports: [BatchesRepository, SignaturesRepository, BatchStatusService, BatchesService, ParseService, PresetsService, PreviewService, UploadReceiver, FileRetentionService],
 })
 export class IngestModule {}

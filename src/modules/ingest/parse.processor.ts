@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, Processor } from '../../queue/processor';
-import { jobId } from '../../queue/jobs';
+import { batchRunKey, jobId } from '../../queue/jobs';
 import { BatchStatusService } from './batch-status.service';
 import { ChunkResult, ParseService } from './parse.service';
 
@@ -25,17 +25,18 @@ export class ParseProcessor implements Processor<'parse' | 'parse-chunk'> {
   async handle(job: JobContext<'parse' | 'parse-chunk'>): Promise<ChunkResult | void> {
     if (job.name === 'parse-chunk') return this.parse.parseChunk(job.data);
 
-    const { batchId, chunks } = job.data;
+    const { batchId, attempt, chunks } = job.data;
     if (chunks === undefined) {
       const plan = await this.parse.plan(batchId);
       if (!plan) return;
-      const children = plan.map((data) => ({ name: 'parse-chunk' as const, data, jobId: jobId('parse-chunk', batchId, data.chunk.index) }));
+      const run = batchRunKey(batchId, attempt);
+      const children = plan.map((data) => ({ name: 'parse-chunk' as const, data, jobId: jobId('parse-chunk', run, data.chunk.index) }));
       await job.fanOut(children, { chunks: plan.length });
     }
     await this.parse.finish(batchId, await job.childResults<ChunkResult>());
   }
 
   giveUp(job: JobContext<'parse' | 'parse-chunk'>, error: Error): Promise<void> {
-    return this.status.fail(job.data.batchId, `Reading the file failed repeatedly (${error.message}). Nothing of it was counted; upload it again, and tell your campaign lead if it keeps failing.`);
+    return this.status.giveUp(job.data.batchId, `Reading the file failed repeatedly (${error.message}). Nothing of it was counted; upload it again, and tell your campaign lead if it keeps failing.`);
   }
 }

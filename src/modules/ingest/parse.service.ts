@@ -22,6 +22,7 @@ import { RowRules } from './reading/row-normaliser';
 import { columnsOfHeader, RowCounts, RowLimits, RowStream } from './reading/row-stream';
 import { SignaturesRepository } from './signatures.repository';
 import { toLuxonFormat } from './reading/signed-at';
+import { parseTooSlow, withTimeLimit } from './time-limit';
 
 /** Share of a batch's progress bar that parsing fills; dedupe and aggregate fill the rest. */
 export const PARSED_PROGRESS = 0.8;
@@ -63,16 +64,16 @@ export class ParseService {
     if (!batch || !(await this.status.move(batchId, 'parsing', { progress: PLANNED_PROGRESS }))) {
       return null; // already parsed, failed or retracted: nothing to do
     }
-    return this.failingBatchOn(batchId, async () => {
+    return this.failingBatchOn(batchId, async (signal) => {
       const upload = this.files.path(batchFiles(batchId).upload);
-      const source = await openRecords(upload);
+      const source = await openRecords(upload, { limits: this.config, signal });
       const header = await firstRecord(source.records);
       if (!header) throw new ParseFailure('The file is empty: it has no header row and no data rows.');
       columnsOfHeader(header, batch.mapping);
 
       const whole = [{ batchId, chunk: wholeFile(), chunks: 1, csv: null }];
       if (source.format !== 'csv' || !splittable(source.encoding)) return whole;
-      const chunks = await splitAtRecords(upload, this.config.parseChunkBytes);
+      const chunks = await splitAtRecords(upload, this.config.parseChunkBytes, signal);
       if (!chunks) return whole;
       const csv = { encoding: source.encoding, delimiter: source.delimiter! };
       this.logger.log({ batchId, chunks: chunks.length }, 'batch split');
@@ -84,7 +85,7 @@ export class ParseService {
   async parseChunk(job: ParseChunkPayload): Promise<ChunkResult> {
     const batch = await this.batches.findById(job.batchId);
     if (batch?.status !== 'parsing') return null;
-    return this.failingBatchOn(job.batchId, () => this.copyChunk(batch, job));
+    return this.failingBatchOn(job.batchId, (signal) => this.copyChunk(batch, job, signal));
   }
 
   /** Adds up the chunks' counts, joins their rejection reports and hands the batch to dedupe. */
@@ -107,7 +108,7 @@ export class ParseService {
     this.logger.log({ batchId, chunks: chunks.length, rows: counts.rows, accepted: counts.accepted, rejected: counts.rejected }, 'batch parsed');
   }
 
-  private async copyChunk(batch: Batch, job: ParseChunkPayload): Promise<ChunkResult> {
+  private async copyChunk(batch: Batch, job: ParseChunkPayload, signal: AbortSignal): Promise<ChunkResult> {
     const campaign = await this.campaignsRepository.findById(batch.campaignId);
     const section = await this.campaignsRepository.findSectionById(batch.sectionId);
     if (!campaign || !section) throw new ParseFailure('The campaign or section of this batch no longer exists.');
@@ -115,8 +116,8 @@ export class ParseService {
     const { chunk, csv } = job;
     const upload = this.files.path(batchFiles(batch.id).upload);
     const records = csv
-      ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk)
-      : (await openRecords(upload, this.progressReporter(batch.id, (await this.files.size(batchFiles(batch.id).upload)) ?? 0))).records;
+      ? openRecordRange(upload, csv.encoding, csv.delimiter, chunk, signal)
+      : (await openRecords(upload, { limits: this.config, signal, onBytes: await this.progressReporter(batch.id) })).records;
     const rejections = safeCsvStream();
     const rejectionsFile = rejections.pipe(await this.files.writeStream(batchFiles(batch.id).rejectionsPart(chunk.index)));
     const rows = new RowStream({
@@ -149,6 +150,7 @@ export class ParseService {
       return committed ? { index: chunk.index, chunks: job.chunks, ...rows.counts } : null;
     } catch (error) {
       rejections.destroy();
+      rejectionsFile.destroy(); // a pipe leaves its destination open when the source is destroyed
       throw readFailure(error, { lines: chunk.linesBefore, records: chunk.rowsBefore + (chunk.index > 0 ? 1 : 0) });
     }
   }
@@ -157,7 +159,8 @@ export class ParseService {
    * Progress while a file that is not split (XLSX, UTF-16) is read, at most twice a second; a split file's
    * progress moves as its chunks commit.
    */
-  private progressReporter(batchId: string, size: number): (bytesRead: number) => void {
+  private async progressReporter(batchId: string): Promise<(bytesRead: number) => void> {
+    const size = (await this.files.size(batchFiles(batchId).upload)) ?? 0;
     let last = this.clock.now().getTime();
     return (read) => {
       const now = this.clock.now().getTime();
@@ -168,10 +171,13 @@ export class ParseService {
     };
   }
 
-  /** Runs a step; a ParseFailure (the file itself is wrong) fails the batch with its message, anything else is retried. */
-  private async failingBatchOn<T>(batchId: string, step: () => Promise<T>): Promise<T | null> {
+  /**
+   * Runs a step within PARSE_TIME_LIMIT_MS. A ParseFailure (the file itself is wrong, or took too long to read:
+   * another try would take as long) fails the batch with its message; anything else is retried.
+   */
+  private async failingBatchOn<T>(batchId: string, step: (signal: AbortSignal) => Promise<T>): Promise<T | null> {
     try {
-      return await step();
+      return await withTimeLimit(this.config.parseTimeLimitMs, parseTooSlow, step);
     } catch (error) {
       if (!(error instanceof ParseFailure)) throw error; // transient: BullMQ retries the job
       this.logger.warn({ batchId, reason: error.message }, 'batch failed');

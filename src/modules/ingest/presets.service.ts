@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../../common/errors';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { assertSectionAccess } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
@@ -20,6 +22,7 @@ export class PresetsService {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly campaignsRepository: CampaignsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async get(user: User, slug: string, sectionCode: string): Promise<Preset> {
@@ -32,8 +35,8 @@ export class PresetsService {
     if (input.dateFormat !== undefined && input.dateFormat !== null && typeof input.dateFormat !== 'string') {
       throw new InvalidInputError('invalid_preset', 'dateFormat must be text like "DD/MM/YYYY HH:mm", or null.');
     }
-    refuseLongDateFormat(input.dateFormat as string | null | undefined);
-    const mapping = input.mapping === undefined || input.mapping === null ? null : parseMappingField(JSON.stringify(input.mapping));
+    refuseLongDateFormat(input.dateFormat as string | null | undefined, this.config);
+    const mapping = input.mapping === undefined || input.mapping === null ? null : parseMappingField(JSON.stringify(input.mapping), this.config);
     const preset = { presetMapping: mapping as Record<string, string> | null, presetDateFormat: (input.dateFormat as string | null | undefined)?.trim() || null };
     await this.campaignsRepository.savePreset(section.id, preset);
     return presetOf({ ...section, ...preset });

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { safeCsvStream } from '../../common/safe-csv';
 import { DomainError } from '../../common/errors';
 import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { FileStore } from '../../storage/file-store';
 import { User } from '../auth/user.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -17,6 +19,7 @@ import { openRecords, readFailure } from './reading/file-reader';
 import { ParseFailure } from './reading/parse-failure';
 import { ParseService } from './parse.service';
 import { RowStream } from './reading/row-stream';
+import { checkTooSlow, withTimeLimit } from './time-limit';
 import { ReceivedUpload } from './upload.receiver';
 
 const SAMPLE_ROWS = 20;
@@ -45,6 +48,8 @@ export type Preview = Awaited<ReturnType<PreviewService['read']>>;
 /**
  * A dry run of an upload: reads and validates the whole file exactly as the parse stage would, and reports
  * what it found, without storing or counting anything. Lets a coordinator fix a mapping or date format first.
+ * It is answered in the request, so reading stops after PREVIEW_TIME_LIMIT_MS (422, with what to do); the
+ * uploaded file is removed however the check ends.
  */
 @Injectable()
 export class PreviewService {
@@ -54,6 +59,7 @@ export class PreviewService {
     private readonly parse: ParseService,
     private readonly files: FileStore,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The API's dry run: a file whose rows cannot be read answers 422 with what to change. */
@@ -61,7 +67,7 @@ export class PreviewService {
     const { campaign, section } = await this.batches.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
-      return await this.read(campaign, section, upload);
+      return await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => this.read(campaign, section, upload, signal));
     } catch (caught) {
       throw unreadable(caught);
     } finally {
@@ -77,28 +83,31 @@ export class PreviewService {
     const { campaign, section } = await this.batches.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
-      const columns = await this.columnSamples(upload).catch((caught) => {
-        throw unreadable(caught);
+      return await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, async (signal) => {
+        const columns = await this.columnSamples(upload, signal).catch((caught) => {
+          throw unreadable(caught);
+        });
+        const existing = await this.batchesRepository.findActiveByFile(section.id, upload.sha256);
+        const result = { columns, existingBatchId: existing?.id ?? null };
+        try {
+          return { ...result, preview: await this.read(campaign, section, upload, signal), problem: null };
+        } catch (caught) {
+          const error = readFailure(caught);
+          if (error instanceof ParseFailure && !signal.aborted) return { ...result, preview: null, problem: error.message };
+          throw error;
+        }
       });
-      const existing = await this.batchesRepository.findActiveByFile(section.id, upload.sha256);
-      const result = { columns, existingBatchId: existing?.id ?? null };
-      try {
-        return { ...result, preview: await this.read(campaign, section, upload), problem: null };
-      } catch (caught) {
-        const error = readFailure(caught);
-        if (error instanceof ParseFailure) return { ...result, preview: null, problem: error.message };
-        throw error;
-      }
     } finally {
       await this.files.remove(upload.tempKey);
     }
   }
 
-  private async read(campaign: Campaign, section: Section, upload: ReceivedUpload) {
+  private async read(campaign: Campaign, section: Section, upload: ReceivedUpload, signal: AbortSignal) {
     const path = this.files.path(upload.tempKey);
+    const options = { limits: this.config, signal };
     // The same detection as the upload (BatchesService.uploadFile), so the preview predicts the batch.
-    const reading = await readingOfFile(path, readingOptions(upload.fields, section));
-    const source = await openRecords(path);
+    const reading = await readingOfFile(path, readingOptions(upload.fields, section, this.config), options);
+    const source = await openRecords(path, options);
     const rejections = safeCsvStream();
     rejections.pipe(discard());
     const countries = new CountryTally(reading.country?.column ?? null, section.country);
@@ -137,8 +146,8 @@ export class PreviewService {
   }
 
   /** The header row and the first values of each column; e-mail addresses are masked, as on every page. */
-  private async columnSamples(upload: ReceivedUpload): Promise<ColumnSample[]> {
-    const { records } = await openRecords(this.files.path(upload.tempKey));
+  private async columnSamples(upload: ReceivedUpload, signal: AbortSignal): Promise<ColumnSample[]> {
+    const { records } = await openRecords(this.files.path(upload.tempKey), { limits: this.config, signal });
     let columns: ColumnSample[] | null = null;
     let read = 0;
     try {

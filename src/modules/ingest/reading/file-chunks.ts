@@ -20,7 +20,7 @@ const QUOTE = 0x22;
  * Returns the chunks in order; the first holds the header row. Returns null when the file has no LF line
  * ends at all (old Mac CR files): csv-parse then ends records differently, and the file is read whole.
  */
-export async function splitAtRecords(path: string, chunkBytes: number): Promise<FileChunk[] | null> {
+export async function splitAtRecords(path: string, chunkBytes: number, signal?: AbortSignal): Promise<FileChunk[] | null> {
   const chunks: FileChunk[] = [];
   let chunkStart = 0;
   let rowsAtChunkStart = 0;
@@ -34,7 +34,7 @@ export async function splitAtRecords(path: string, chunkBytes: number): Promise<
   let lines = 0;
   let previous = -1;
 
-  for await (const block of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const block of createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
     for (let i = 0; i < block.length; i++, position++) {
       const byte = block[i];
       if (byte === LF) lines++;

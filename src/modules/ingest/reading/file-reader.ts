@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { addAbortSignal, pipeline, Readable, Transform } from 'node:stream';
 import { CsvError, Parser } from 'csv-parse';
 import { ParseFailure } from './parse-failure';
 import { Delimiter, sniffDelimiter } from './sniff';
+import type { XlsxLimits } from './workbook-zip';
 import { xlsxRecords } from './xlsx-records';
 
 export type FileFormat = 'csv' | 'xlsx';
@@ -23,6 +24,15 @@ export type CsvEncoding = 'utf-8' | 'utf-8 (BOM)' | 'utf-16le' | 'utf-16be' | 'w
 /** Encodings in which `"`, CR and LF are single bytes that occur nowhere else, so a file can be split by bytes. */
 export function splittable(encoding: string | null): encoding is 'utf-8' | 'utf-8 (BOM)' | 'windows-1252' {
   return encoding === 'utf-8' || encoding === 'utf-8 (BOM)' || encoding === 'windows-1252';
+}
+
+/** How a file is read: within the XLSX limits (validated config), until `signal` aborts, reporting progress. */
+export interface ReadOptions {
+  limits: XlsxLimits;
+  /** Aborting stops the reading and closes the file; `records` then fails with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with the cumulative raw bytes read, for progress. */
+  onBytes?: (bytesRead: number) => void;
 }
 
 /** Byte range of a CSV to read, from `start` to `end` (exclusive; null: to the end). */
@@ -62,21 +72,25 @@ const OPEN_DOCUMENT =
 const BINARY = `This file contains binary data: it is not a CSV or XLSX export. ${EXPORT_ADVICE}`;
 
 /**
- * Opens an uploaded file (path on disk). `onBytes(n)` is called with the cumulative raw bytes read, for progress.
- * Whole-file problems that the first bytes reveal (empty, an image, an .xls) reject here; problems found
- * further in come out of `records` as ParseFailure.
+ * Opens an uploaded file (path on disk). Whole-file problems that the first bytes reveal (empty, an image, an
+ * .xls) reject here; problems found further in come out of `records` as ParseFailure.
  */
-export async function openRecords(path: string, onBytes?: (bytesRead: number) => void): Promise<RecordSource> {
+export async function openRecords(path: string, options: ReadOptions): Promise<RecordSource> {
   const sample = await readSample(path);
   if (sample.length === 0) throw new ParseFailure(EMPTY_FILE);
   if (startsWith(sample, ZIP)) {
     // An .ods is a zip too; its first entry is an uncompressed "mimetype" file that names it.
     if (sample.subarray(0, 200).includes('application/vnd.oasis.opendocument.spreadsheet')) throw new ParseFailure(OPEN_DOCUMENT);
-    return { format: 'xlsx', encoding: null, delimiter: null, records: xlsxRecords(path, onBytes) };
+    return { format: 'xlsx', encoding: null, delimiter: null, records: stoppable(xlsxRecords(path, options), options.signal) };
   }
-  const encoding = await detectEncoding(path, sample);
+  const encoding = await detectEncoding(path, sample, options.signal);
   const delimiter = sniffDelimiter(decodeSample(sample, encoding));
-  return { format: 'csv', encoding, delimiter, records: csvRecords(path, encoding, delimiter, onBytes) };
+  return { format: 'csv', encoding, delimiter, records: stoppable(csvRecords(path, encoding, delimiter, options.onBytes), options.signal) };
+}
+
+/** Destroys `records` when the signal aborts, which closes the file behind it. */
+function stoppable(records: Readable, signal: AbortSignal | undefined): Readable {
+  return signal ? addAbortSignal(signal, records) : records;
 }
 
 async function readSample(path: string): Promise<Buffer> {
@@ -93,24 +107,24 @@ function startsWith(sample: Buffer, signature: number[]): boolean {
   return sample.length >= signature.length && signature.every((byte, i) => sample[i] === byte);
 }
 
-async function detectEncoding(path: string, sample: Buffer): Promise<CsvEncoding> {
+async function detectEncoding(path: string, sample: Buffer, signal?: AbortSignal): Promise<CsvEncoding> {
   const notAnExport = NOT_AN_EXPORT.find(([signature]) => startsWith(sample, signature));
   if (notAnExport) throw new ParseFailure(notAnExport[1]);
   const bom = BOMS.find(([signature]) => startsWith(sample, signature));
   if (bom) return bom[1];
   // Text without a UTF-16 BOM has no NUL bytes; a file with them is some binary format.
   if (sample.includes(0)) throw new ParseFailure(BINARY);
-  return (await isUtf8(path)) ? 'utf-8' : 'windows-1252';
+  return (await isUtf8(path, signal)) ? 'utf-8' : 'windows-1252';
 }
 
 /**
  * Exports from older Excel versions are Windows-1252 and may be pure ASCII for megabytes before the first
  * "é", so the whole file is checked, in one streaming pass that stops at the first invalid byte.
  */
-async function isUtf8(path: string): Promise<boolean> {
+async function isUtf8(path: string, signal?: AbortSignal): Promise<boolean> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    for await (const chunk of createReadStream(path)) decoder.decode(chunk as Buffer, { stream: true });
+    for await (const chunk of createReadStream(path, { signal })) decoder.decode(chunk as Buffer, { stream: true });
     decoder.decode(); // a character cut off by the end of the file is invalid too
     return true;
   } catch (error) {
@@ -167,8 +181,8 @@ function transcoder(encoding: CsvEncoding, onBytes?: (bytesRead: number) => void
  * The records of part of a CSV whose encoding and delimiter `openRecords` found before (a chunk of a large
  * export, see file-chunks.ts). The range must start on a record boundary.
  */
-export function openRecordRange(path: string, encoding: CsvEncoding, delimiter: Delimiter, range: ByteRange): Readable {
-  return csvRecords(path, encoding, delimiter, undefined, range);
+export function openRecordRange(path: string, encoding: CsvEncoding, delimiter: Delimiter, range: ByteRange, signal?: AbortSignal): Readable {
+  return stoppable(csvRecords(path, encoding, delimiter, undefined, range), signal);
 }
 
 function csvRecords(path: string, encoding: CsvEncoding, delimiter: Delimiter, onBytes?: (bytesRead: number) => void, range?: ByteRange): Readable {
