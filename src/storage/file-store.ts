@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, ReadStream, WriteStream } from 'no
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { Transform, Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Uploaded files and generated artefacts on a local (or mounted, shared) folder. Paths are relative keys such
@@ -49,9 +49,12 @@ export class FileStore {
   /** Writes `key` as the files `parts` one after the other (the parts of a report written by several jobs). */
   async concatenate(parts: string[], key: string): Promise<void> {
     const file = await this.writeStream(key);
-    for (const part of parts) await pipeline(this.readStream(part), file, { end: false });
-    file.end();
-    await finished(file);
+    // One pipeline from all the parts in turn: a pipeline per part that leaves the file open keeps its listeners on
+    // the file, and a batch of many chunks then outgrew Node's listener limit.
+    const readPart = (part: string) => this.readStream(part);
+    await pipeline(async function* () {
+      for (const part of parts) yield* readPart(part);
+    }, file);
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {
