@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csv, people } from '../support/builders';
-import { auth, TestApp } from '../support/test-app';
+import { auth, sleep, TestApp } from '../support/test-app';
 import { peopleRows, zippedWorkbook } from '../support/workbooks';
 
 /** The size limits of one upload (MAX_ROWS_PER_BATCH, MAX_COLUMNS, MAX_FIELD_CHARS): refused with what to do, nothing counted. */
@@ -81,6 +81,24 @@ describe('time limits', () => {
       await app.http.get('/health/live').expect(200);
       expect(await leftBehind(app)).toEqual([]);
       expect(await app.world.sql('SELECT id FROM batches')).toEqual([]);
+    });
+  });
+
+  describe('of a check whose client leaves', () => {
+    let app: TestApp;
+    let admin: string;
+    beforeAll(async () => ({ t: app, admin } = await TestApp.startAsAdmin({ campaign: slug })));
+    afterAll(() => app?.close());
+
+    it('stops the check as soon as the client has gone, and keeps no file', async () => {
+      const workbook = await zippedWorkbook(peopleRows(300_000)); // several seconds to check in full
+      // The client gives up once the file is sent and its check has begun.
+      const leaving = app.upload(admin, slug, 'NL', workbook, { name: 'export.xlsx', dryRun: true }).timeout(500);
+      await expect(leaving).rejects.toThrow(/Timeout/);
+      const givenUpAt = Date.now();
+      while ((await leftBehind(app)).length > 0 && Date.now() - givenUpAt < 1500) await sleep(50);
+      expect(await leftBehind(app)).toEqual([]);
+      await app.http.get('/health/live').expect(200);
     });
   });
 

@@ -57,7 +57,7 @@ export class BatchesService {
       // (dates that read two ways, two country columns) refuses the upload rather than guess.
       const sent = readingOptions(upload.fields, section, this.config);
       const path = this.files.path(upload.tempKey);
-      const reading = await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => readingOfFile(path, sent, { limits: this.config, signal }));
+      const reading = await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => readingOfFile(path, sent, { limits: this.config, signal }), upload.clientGone);
       const question = unansweredQuestion(reading);
       if (question) throw new DomainError(422, 'reading_question', question);
       const { mapping, dateFormat } = reading;

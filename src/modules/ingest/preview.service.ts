@@ -67,7 +67,7 @@ export class PreviewService {
     const { campaign, section } = await this.batches.uploadTarget(user, slug, sectionCode);
     const upload = await receive();
     try {
-      return await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => this.read(campaign, section, upload, signal));
+      return await withTimeLimit(this.config.previewTimeLimitMs, checkTooSlow, (signal) => this.read(campaign, section, upload, signal), upload.clientGone);
     } catch (caught) {
       throw unreadable(caught);
     } finally {
@@ -96,7 +96,7 @@ export class PreviewService {
           if (error instanceof ParseFailure && !signal.aborted) return { ...result, preview: null, problem: error.message };
           throw error;
         }
-      });
+      }, upload.clientGone);
     } finally {
       await this.files.remove(upload.tempKey);
     }

@@ -1,17 +1,21 @@
-import { DomainError } from '../../common/errors';
+import { DomainError, InvalidInputError } from '../../common/errors';
 import { ParseFailure } from './reading/parse-failure';
 
 /**
- * Runs `work` with a signal that aborts after `ms`. The readers it is given to stop there and close their files;
- * whatever the work then fails with (an AbortError, or a step that noticed), the caller gets `tooSlow(ms)`,
- * which says what to do.
+ * Runs `work` with a signal that aborts after `ms`, or when `clientGone` aborts (the client who waits for the
+ * answer went away). The readers it is given to stop there and close their files; whatever the work then fails
+ * with (an AbortError, or a step that noticed), the caller gets `tooSlow(ms)`, which says what to do, or, for a
+ * client that left, an error nobody will read but that is logged as a 4xx rather than a fault.
  */
-export async function withTimeLimit<T>(ms: number, tooSlow: (ms: number) => Error, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(ms);
+export async function withTimeLimit<T>(ms: number, tooSlow: (ms: number) => Error, work: (signal: AbortSignal) => Promise<T>, clientGone?: AbortSignal): Promise<T> {
+  const timeout = AbortSignal.timeout(ms);
+  const signal = clientGone ? AbortSignal.any([timeout, clientGone]) : timeout;
   try {
     return await work(signal);
   } catch (error) {
-    throw signal.aborted ? tooSlow(ms) : error;
+    if (timeout.aborted) throw tooSlow(ms);
+    if (signal.aborted) throw new InvalidInputError('client_gone', 'The connection closed before the file was checked; nothing was kept.');
+    throw error;
   }
 }
 

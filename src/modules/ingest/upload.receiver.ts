@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,8 @@ export interface ReceivedUpload {
   size: number;
   originalName: string;
   fields: Record<string, string>;
+  /** Aborts when the client that sent the upload goes away before it is answered (never, for the CLI's file). */
+  clientGone?: AbortSignal;
 }
 
 /**
@@ -39,6 +41,7 @@ export class UploadReceiver {
    */
   receive(request: IncomingMessage): Promise<ReceivedUpload> {
     const limit = this.config.maxUploadBytes;
+    const clientGone = whenClientGoes(request);
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -93,7 +96,7 @@ export class UploadReceiver {
         settled = true;
         if (!saving) return reject(new InvalidInputError('missing_file', 'No file received: send the export in a multipart field named "file".'));
         try {
-          resolve({ ...(await saving), fields });
+          resolve({ ...(await saving), fields, clientGone });
         } catch (error) {
           reject(error);
         }
@@ -126,4 +129,18 @@ export class UploadReceiver {
     }
     return { tempKey, sha256: stored.sha256, size: stored.bytes, originalName: originalName || 'upload.csv' };
   }
+}
+
+/**
+ * A signal that aborts when the connection closes before the answer was sent: a check of the file that is still
+ * running then stops, instead of reading on for nobody. Express keeps the response on the request.
+ */
+function whenClientGoes(request: IncomingMessage): AbortSignal | undefined {
+  const response = (request as IncomingMessage & { res?: ServerResponse }).res;
+  if (!response) return undefined;
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }
