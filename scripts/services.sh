@@ -2,7 +2,11 @@
 # Finds or starts the PostgreSQL and Redis that Handin needs, without Docker.
 #
 #   eval "$(bash scripts/services.sh env [--database NAME])"   # exports DATABASE_URL and REDIS_URL
-#   bash scripts/services.sh stop                               # stops the private servers, if running
+#   bash scripts/services.sh stop [postgres|redis]              # stops the private servers, if running
+#
+# Both take --data DIR --pg-port N --redis-port N for a pair of private servers of the caller's own, with
+# their data in DIR, on those ports: then only steps 3 and 4 below apply (never DATABASE_URL, REDIS_URL or
+# the local servers), so a caller may stop and restart them at will (the fault suite, scripts/faults.sh).
 #
 # The order (docs/design.md, "Running it") is decided separately for PostgreSQL and for Redis:
 #   1. DATABASE_URL / REDIS_URL from the environment, if reachable. With --database, DATABASE_URL's
@@ -25,6 +29,7 @@ DATA="$ROOT/.data"
 PRIVATE_PG_PORT=54329
 PRIVATE_REDIS_PORT=63799
 DEFAULT_DATABASE=handin
+OWN_SERVERS=''   # set by --data
 
 # Keep the caller's stdout on fd 3 for the export lines; anything a tool prints (apt-get, initdb,
 # pg_ctl) then lands on stderr and cannot corrupt what the caller evals.
@@ -38,8 +43,8 @@ die() { say "$*"; exit 1; }
 
 usage() {
   cat >&2 <<'EOF'
-usage: eval "$(bash scripts/services.sh env [--database NAME])"
-       bash scripts/services.sh stop
+usage: eval "$(bash scripts/services.sh env [--database NAME] [--data DIR --pg-port N --redis-port N])"
+       bash scripts/services.sh stop [postgres|redis] [--data DIR --pg-port N --redis-port N]
 EOF
 }
 
@@ -156,10 +161,12 @@ lock_data() {
 
 # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user. That user
 # must be able to reach the data folder; a clone under /root (mode 700) is not reachable, and then
-# the cluster lives in /var/tmp instead, named after the project path so each clone has its own.
+# the cluster lives in /var/tmp instead, named after the project path so each clone has its own (or
+# after the --data folder, so that it has its own too).
 PG_USER=''
 PG_HOME=''
-PG_FALLBACK_HOME="/var/tmp/handin-postgres-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+fallback_home() { printf '/var/tmp/handin-postgres-%s' "$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }
+PG_FALLBACK_HOME=$(fallback_home "$ROOT")
 
 # Sets PG_HOME and PG_USER for an existing cluster; fails if there is none.
 find_pg_cluster() {
@@ -307,7 +314,8 @@ start_private_redis() {
 DB_URL=''
 REDIS_OUT=''
 
-skip_local() { [[ ${HANDIN_SKIP_LOCAL:-} == 1 ]]; }
+# Step 2 is skipped on request, and for a caller with servers of its own (--data).
+skip_local() { [[ ${HANDIN_SKIP_LOCAL:-} == 1 || -n $OWN_SERVERS ]]; }
 
 choose_postgres() {
   local name=$1 url local_url
@@ -315,7 +323,7 @@ choose_postgres() {
     install_or_die "PostgreSQL client (psql, pg_isready, createdb)" '' postgresql-client
   fi
 
-  if [[ -n ${DATABASE_URL:-} ]]; then
+  if [[ -n ${DATABASE_URL:-} && -z $OWN_SERVERS ]]; then
     url=$DATABASE_URL
     if [[ -n $name ]]; then url=$(with_database "$url" "$name"); fi
     if pg_usable "$url"; then DB_URL=$url; say "PostgreSQL: DATABASE_URL $(redact "$url")"; return 0; fi
@@ -325,7 +333,7 @@ choose_postgres() {
   name=${name:-$DEFAULT_DATABASE}
   local_url="postgres://postgres@127.0.0.1:5432/$name"
   if skip_local; then
-    say "HANDIN_SKIP_LOCAL=1: not using the local PostgreSQL"
+    say "HANDIN_SKIP_LOCAL=1 or --data: not using the local PostgreSQL"
   elif pg_usable "$local_url"; then
     DB_URL=$local_url; say "PostgreSQL: local server, $local_url"; return 0
   else
@@ -351,13 +359,13 @@ choose_redis() {
     install_or_die "Redis client (redis-cli)" '' redis-tools
   fi
 
-  if [[ -n ${REDIS_URL:-} ]]; then
+  if [[ -n ${REDIS_URL:-} && -z $OWN_SERVERS ]]; then
     if redis_usable "$REDIS_URL"; then REDIS_OUT=$REDIS_URL; say "Redis: REDIS_URL $(redact "$REDIS_URL")"; return 0; fi
     say "REDIS_URL $(redact "$REDIS_URL") is $REASON; trying the next option"
   fi
 
   if skip_local; then
-    say "HANDIN_SKIP_LOCAL=1: not using the local Redis"
+    say "HANDIN_SKIP_LOCAL=1 or --data: not using the local Redis"
   elif redis_usable "$local_url"; then
     REDIS_OUT=$local_url; say "Redis: local server, $local_url"; return 0
   else
@@ -399,15 +407,19 @@ cmd_env() {
 
 
 cmd_stop() {
-  local i
+  local which=${1:-both} i
+  [[ $# -le 1 && $which =~ ^(postgres|redis|both)$ ]] || { usage; exit 2; }
   lock_data
-  if find_pg_cluster && find_pg_bin && pg_running; then
-    say "stopping the private PostgreSQL ($PG_HOME/data)"
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_HOME/data" -m fast -w stop >/dev/null
-  else
-    say "the private PostgreSQL is not running"
+  if [[ $which != redis ]]; then
+    if find_pg_cluster && find_pg_bin && pg_running; then
+      say "stopping the private PostgreSQL ($PG_HOME/data)"
+      as_pg "$PG_BIN/pg_ctl" -D "$PG_HOME/data" -m fast -w stop >/dev/null
+    else
+      say "the private PostgreSQL is not running"
+    fi
   fi
 
+  [[ $which != postgres ]] || return 0
   if redis_usable "$PRIVATE_REDIS_URL" && [[ $(private_redis_dir) == "$REDIS_DIR" ]]; then
     say "stopping the private Redis ($REDIS_DIR)"
     timeout 10 redis-cli -p "$PRIVATE_REDIS_PORT" shutdown >/dev/null 2>&1 || true
@@ -421,9 +433,39 @@ cmd_stop() {
   fi
 }
 
-case ${1:-} in
-  env) shift; cmd_env "$@" ;;
-  stop) shift; cmd_stop ;;
+# --data DIR --pg-port N --redis-port N: the caller's own private servers, in DIR, on those ports.
+own_servers() {
+  local data=$1 pg_port=$2 redis_port=$3
+  [[ -n $data && $pg_port =~ ^[0-9]+$ && $redis_port =~ ^[0-9]+$ ]] ||
+    die "--data, --pg-port and --redis-port go together: a folder and two port numbers"
+  mkdir -p "$data"
+  DATA=$(cd "$data" && pwd -P)  # as Redis reports its folder, for the check that a Redis on our port is ours
+  PRIVATE_PG_PORT=$pg_port
+  PRIVATE_REDIS_PORT=$redis_port
+  PG_FALLBACK_HOME=$(fallback_home "$DATA")
+  REDIS_DIR=$DATA/redis
+  PRIVATE_REDIS_URL="redis://127.0.0.1:$PRIVATE_REDIS_PORT"
+  OWN_SERVERS=1
+}
+
+command=${1:-}
+(($#)) && shift
+args=()
+data='' pg_port='' redis_port=''
+while (($#)); do
+  case $1 in
+    --data|--pg-port|--redis-port)
+      [[ $# -ge 2 ]] || { usage; exit 2; }
+      case $1 in --data) data=$2 ;; --pg-port) pg_port=$2 ;; --redis-port) redis_port=$2 ;; esac
+      shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+if [[ -n $data$pg_port$redis_port ]]; then own_servers "$data" "$pg_port" "$redis_port"; fi
+
+case $command in
+  env) cmd_env "${args[@]}" ;;
+  stop) cmd_stop "${args[@]}" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response } from 'express';
+import { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
@@ -68,6 +69,30 @@ export async function createApi(config: AppConfig, options: AppOptions): Promise
   const count = (method: string, route: string, status: number) => requests.inc({ method, route, status: String(status) });
   answerFirst(app.getHttpServer(), publishedTotalsListener(app.get(PublishedTotalsRepository), app.get(UsersService), count));
   return app;
+}
+
+/**
+ * Told to stop (SIGTERM, or Ctrl-C), the API takes no further request from that moment; the requests under way
+ * finish. Nest closes the listening socket only after every module's destroy hook has run (the rate limiter closes
+ * its Redis connection there), and Node keeps serving a kept-alive connection (a proxy's, a polling page's) until
+ * the server's last request is done: a request on one was taken by a half-closed process and answered 500. It is
+ * answered 503 now, with its connection closed, and idle kept-alive connections are closed at once.
+ */
+export function stopTakingRequestsOnSignal(app: INestApplication): void {
+  const server: Server = app.getHttpServer();
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    server.closeIdleConnections();
+  };
+  // Once: Nest raises the signal again when it has shut down, and the process must then end by it.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+  answerFirst(server, (_request, response) => {
+    if (!stopping) return false;
+    response.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close', 'Retry-After': '1' });
+    response.end(JSON.stringify({ statusCode: 503, error: 'shutting_down', message: 'This server is stopping. Send the request again.' }));
+    return true;
+  });
 }
 
 /** Services without HTTP: the worker process and the CLI. */

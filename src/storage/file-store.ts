@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, ReadStream, WriteStream } from 'node:fs';
+import { close, createReadStream, createWriteStream, open, ReadStream, write, WriteStream, writev } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StorageFullError } from './storage-full.error';
 
 /**
  * Uploaded files and generated artefacts on a local (or mounted, shared) folder. Paths are relative keys such
@@ -20,7 +21,7 @@ export class FileStore {
 
   async writeStream(key: string): Promise<WriteStream> {
     await mkdir(dirname(this.path(key)), { recursive: true });
-    return createWriteStream(this.path(key));
+    return createWriteStream(this.path(key), { fs: STORE_FS });
   }
 
   /**
@@ -81,3 +82,22 @@ export class FileStore {
     return Promise.all(files.map(async (file) => ({ key: file, modifiedAt: (await stat(this.path(file))).mtime })));
   }
 }
+
+/** A full disk or quota, as the people who meet it should read it; any other error as it is. */
+function storeError(error: NodeJS.ErrnoException | null): Error | null {
+  return error?.code === 'ENOSPC' || error?.code === 'EDQUOT' ? new StorageFullError() : error;
+}
+
+/**
+ * The file system calls of the store's write streams, with a full disk reported as StorageFullError (507, a message a
+ * coordinator can act on) by the write that met it. The stream fails with it, and so does every pipeline it is part
+ * of, whichever stream of the pipeline reports the failure first.
+ */
+const STORE_FS = {
+  open,
+  close,
+  write: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null, done: (error: Error | null, written: number, buffer: Buffer) => void) =>
+    write(fd, buffer, offset, length, position, (error, written, data) => done(storeError(error), written, data)),
+  writev: (fd: number, buffers: Buffer[], position: number | null, done: (error: Error | null, written: number, buffers: Buffer[]) => void) =>
+    writev(fd, buffers, position, (error, written, data) => done(storeError(error), written, data)),
+};

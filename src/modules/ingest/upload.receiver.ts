@@ -84,7 +84,9 @@ export class UploadReceiver {
         // Listened to at once: the pipeline in save() is attached only after the store has opened the file.
         stream.on('error', () => undefined);
         saving = this.save(stream, info.filename, limit);
-        saving.catch(() => undefined); // observed below; avoid an unhandled rejection while busboy finishes
+        // A file the store cannot write (the disk full) ends the upload at once: its stream is destroyed, so busboy
+        // would never reach the end of the form, and the request would wait for ever.
+        saving.catch(abandon);
       });
       parser.on('error', cutOff);
       // A client that goes away mid-upload: the request closes before busboy has seen the end of the form.

@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { safeCsvStream } from '../../common/safe-csv';
-import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Clock } from '../../common/clock';
 import { FileStore } from '../../storage/file-store';
@@ -57,13 +56,20 @@ export class PackGenerationService {
     const format = new SignatureListFormat(language, definition.timezone, texts.list.withheld);
     const header = [texts.list.number, texts.list.name, texts.list.city, texts.list.country, texts.list.signedAt];
 
-    const result = await this.packs.withSnapshot(async (snapshot) => {
-      const summary = await snapshot.summary(scope);
-      const list = await this.writeCsv(pack, await snapshot.rows(scope), format, header);
-      const facts = this.facts(definition, point, summary, scope.frozen ? campaign.frozenAt : null);
-      const volumes = await this.writeVolumes(pack, snapshot, scope, facts, list.sha256, summary.online);
-      return { summary, list, volumes };
-    });
+    const result = await this.packs
+      .withSnapshot(async (snapshot) => {
+        const summary = await snapshot.summary(scope);
+        const list = await this.writeCsv(pack, await snapshot.rows(scope), format, header);
+        const facts = this.facts(definition, point, summary, scope.frozen ? campaign.frozenAt : null);
+        const volumes = await this.writeVolumes(pack, snapshot, scope, facts, list.sha256, summary.online);
+        return { summary, list, volumes };
+      })
+      .catch(async (error: Error) => {
+        // A pack that could not be written (the disk full) keeps no half-written file, to be served or to fill the
+        // disk further; the job tries again, and its give-up marks the pack failed with this error.
+        await this.files.remove(dirname(packFiles(packId).csv));
+        throw error;
+      });
 
     const missingGlyphs = result.volumes.reduce((n, v) => n + v.missingGlyphs, 0);
     const finished = await this.packs.transition(packId, ['generating'], {
@@ -97,18 +103,18 @@ export class PackGenerationService {
 
   private async writeCsv(pack: Pack, rows: Readable, format: SignatureListFormat, header: string[]): Promise<{ sha256: string }> {
     const { stream, written } = await this.files.writeHashed(packFiles(pack.id).csv);
-    const csv = safeCsvStream({ header: true, columns: header });
-    const fill = async () => {
-      let number = 0;
-      for await (const record of rows as AsyncIterable<PackRowRecord>) {
+    let number = 0;
+    const cells = new Transform({
+      objectMode: true,
+      transform(record: PackRowRecord, _encoding, done) {
         const row = format.print({ number: ++number, ...record });
-        const cells = [row.number, row.name, row.city, row.country, row.signedAt];
-        if (!csv.write(cells)) await once(csv, 'drain');
-      }
-      csv.end();
-    };
+        done(null, [row.number, row.name, row.city, row.country, row.signedAt]);
+      },
+    });
+    // One pipeline from the cursor to the file: a write that fails (the disk full) destroys the cursor too, which
+    // ends its query; left unread, it would keep the snapshot's transaction, and so the job, waiting for ever.
     // Awaited together, so a failed write fails the job instead of leaving a rejection nobody handles.
-    const [, , file] = await Promise.all([fill(), pipeline(csv, stream), written]);
+    const [, file] = await Promise.all([pipeline(rows, cells, safeCsvStream({ header: true, columns: header }), stream), written]);
     return file;
   }
 
@@ -121,27 +127,35 @@ export class PackGenerationService {
     signatures: number,
   ): Promise<(PackVolumeFile & { missingGlyphs: number })[]> {
     const volumes = splitIntoVolumes(signatures, pack.volumeSize || null);
-    const rows = (await snapshot.rows(scope))[Symbol.asyncIterator]() as AsyncIterator<PackRowRecord>;
+    const list = await snapshot.rows(scope);
+    const rows = list[Symbol.asyncIterator]() as AsyncIterator<PackRowRecord>;
     const files: (PackVolumeFile & { missingGlyphs: number })[] = [];
     let number = 0;
-    for (const volume of volumes) {
-      const { stream, written } = await this.files.writeHashed(packFiles(pack.id).volume(volume.volume));
-      const render = async () => {
-        const doc = new PackDocument(stream, facts, volume, fontBook());
-        doc.cover();
-        doc.petitions();
-        while (number < volume.to) {
-          const next = await rows.next();
-          if (next.done) throw new Error(`the list ended at ${number} of ${signatures} signatures`);
-          doc.row({ number: ++number, ...next.value });
-        }
-        return doc.finish(listSha256);
-      };
-      const [rendered, file] = await Promise.all([render(), written]);
-      files.push({ volume: volume.volume, from: volume.from, to: volume.to, ...rendered, ...file });
+    try {
+      for (const volume of volumes) {
+        const { stream, written } = await this.files.writeHashed(packFiles(pack.id).volume(volume.volume));
+        const render = async () => {
+          const doc = new PackDocument(stream, facts, volume, fontBook());
+          doc.cover();
+          doc.petitions();
+          while (number < volume.to) {
+            const next = await rows.next();
+            if (next.done) throw new Error(`the list ended at ${number} of ${signatures} signatures`);
+            doc.row({ number: ++number, ...next.value });
+          }
+          return doc.finish(listSha256);
+        };
+        const [rendered, file] = await Promise.all([render(), written]);
+        files.push({ volume: volume.volume, from: volume.from, to: volume.to, ...rendered, ...file });
+      }
+      // Read the cursor to its end: the transaction can only finish once the query has.
+      if (!(await rows.next()).done) throw new Error(`the list has more than the ${signatures} signatures counted`);
+    } catch (error) {
+      // A volume that could not be written (the disk full) leaves the cursor part-read: closing it ends its query,
+      // without which the snapshot's transaction, and so the job, would wait for ever.
+      list.destroy();
+      throw error;
     }
-    // Read the cursor to its end: the transaction can only finish once the query has.
-    if (!(await rows.next()).done) throw new Error(`the list has more than the ${signatures} signatures counted`);
     return files;
   }
 
