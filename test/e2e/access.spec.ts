@@ -56,6 +56,8 @@ describe('who may see what, and sessions', () => {
     const forged = await context.request.post(tallies, { form: { count: '50', country: 'NL' }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
     await page.goto(tallies);
+    // The note field stops where the server would refuse (MAX_NOTE_CHARS), so a long note never reaches an error page.
+    expect(await page.locator('#note').getAttribute('maxlength')).toBe(String(world.app.world.config.maxNoteChars));
     const token = await page.locator('form.card input[name=_csrf]').inputValue();
     expect((await context.request.post(tallies, { form: { _csrf: token, count: '7' }, maxRedirects: 0 })).status()).toBe(303);
 

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { DomainError } from '../../../common/errors';
+import { AppConfig } from '../../../config/config';
+import { APP_CONFIG } from '../../../config/config.module';
 import { CurrentUser, Roles } from '../../auth/auth.decorators';
 import { User } from '../../auth/user.entity';
 import { ReceivedUpload, UploadReceiver } from '../../ingest/upload.receiver';
@@ -17,6 +19,7 @@ export class SectionPagesController {
   constructor(
     private readonly pages: SectionPagesService,
     private readonly uploads: UploadReceiver,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('campaigns/:slug/sections/:section')
@@ -85,7 +88,7 @@ export class SectionPagesController {
   @Get('campaigns/:slug/sections/:section/tallies')
   @Render('coordinator/tallies')
   async tallies(@CurrentUser() user: User, @Param('slug') slug: string, @Param('section') section: string, @Query('added') added?: string) {
-    return { ...(await this.pages.home(user, slug, section)), form: {}, error: null, added: added === '1' };
+    return { ...(await this.pages.home(user, slug, section)), form: {}, error: null, added: added === '1', maxNoteChars: this.config.maxNoteChars };
   }
 
   @Post('campaigns/:slug/sections/:section/tallies')
@@ -96,7 +99,8 @@ export class SectionPagesController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid_tally') throw error;
       const field = /^\s*[1-9]\d*\s*$/.test(form.count ?? '') ? 'country' : 'count';
-      response.status(400).render('coordinator/tallies', { ...(await this.pages.home(user, slug, section)), form, error: { field }, added: false });
+      const page = { ...(await this.pages.home(user, slug, section)), form, error: { field }, added: false, maxNoteChars: this.config.maxNoteChars };
+      response.status(400).render('coordinator/tallies', page);
     }
   }
 }
