@@ -125,7 +125,8 @@ export class AuditLog {
     if (filter.from !== undefined) query.andWhere('line.at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('line.at < :to', { to: filter.to });
     if (filter.before !== undefined) query.andWhere('line.id < :before', { before: filter.before });
-    const { entities, raw } = await query.getRawAndEntities<{ campaign_slug: string | null }>();
-    return entities.map((line, i) => Object.assign(line, { campaignSlug: raw[i].campaign_slug }));
+    const { entities, raw } = await query.getRawAndEntities<{ line_id: string; campaign_slug: string | null }>();
+    const slugOf = new Map(raw.map((row) => [String(row.line_id), row.campaign_slug]));
+    return entities.map((line) => Object.assign(line, { campaignSlug: slugOf.get(line.id) ?? null }));
   }
 }

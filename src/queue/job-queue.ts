@@ -25,6 +25,9 @@ export type BatchStage = 'parse' | 'dedupe' | 'aggregate';
  */
 export type BatchRunState = { state: 'pending' } | { state: 'missing' } | { state: 'failed'; stage: BatchStage; reason: string };
 
+/** The business key of a tally's one job (publishing the totals it is counted in). */
+const tallyKey = (batchId: string) => `tally-${batchId}`;
+
 /** Everything that puts work on the queues goes through here, so ids and options are always right. */
 @Injectable()
 export class JobQueue {
@@ -85,7 +88,7 @@ export class JobQueue {
 
   /** A tally's only stage: publishing the totals it is counted in, which finishes it. */
   async publishTally(campaignId: number, batchId: string): Promise<void> {
-    await this.refreshTotals(campaignId, `tally-${batchId}`, batchId);
+    await this.refreshTotals(campaignId, tallyKey(batchId), batchId);
   }
 
   /** Queues what is missing of a batch's current run (see `startBatchFlow`). */
@@ -108,7 +111,7 @@ export class JobQueue {
 
   /** The jobs of a batch's current run, in the order they run. (A file's chunk jobs are its parse job's business.) */
   private runJobs(batch: BatchRun): { name: BatchStage; id: string }[] {
-    if (batch.kind === 'tally') return [{ name: 'aggregate', id: jobId('aggregate', `tally-${batch.id}`) }];
+    if (batch.kind === 'tally') return [{ name: 'aggregate', id: jobId('aggregate', tallyKey(batch.id)) }];
     const run = batchRunKey(batch.id, batch.attempt);
     return (['parse', 'dedupe', 'aggregate'] as const).map((name) => ({ name, id: jobId(name, run) }));
   }

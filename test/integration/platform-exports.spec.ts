@@ -188,11 +188,7 @@ describe('exports from the platforms sections use', () => {
   });
   afterAll(() => t.close());
 
-  const send = (slug: string, section: string, text: string, options: { dryRun?: boolean; fields?: Record<string, string> } = {}) => {
-    let req = t.http.post(`/api/campaigns/${slug}/sections/${section}/batches${options.dryRun ? '?dryRun=true' : ''}`).set('Authorization', `Bearer ${admin}`);
-    for (const [k, v] of Object.entries(options.fields ?? {})) req = req.field(k, v);
-    return req.attach('file', Buffer.from(text), 'export.csv');
-  };
+  const send = (slug: string, section: string, text: string, options: { dryRun?: boolean; fields?: Record<string, string> } = {}) => t.upload(admin, slug, section, text, options);
   const counted = async (slug: string, section: string, text: string, fields: Record<string, string> = {}) => {
     const res = await send(slug, section, text, { fields }).expect(202);
     return t.waitForBatch(admin, res.body.id);
